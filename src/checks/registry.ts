@@ -1,0 +1,18 @@
+/**
+ * Every check kind mlgrade offers, by `kind:` name. Adding a kind is one file in src/checks/ and one
+ * line here; the config schema, `mlgrade validate` and the docs pick it up from this map.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import type { CheckDefinition } from './types.js';
+
+const definitions: CheckDefinition<never>[] = [];
+
+/** Registered checks by kind. */
+export const CHECKS: ReadonlyMap<string, CheckDefinition> = new Map(
+  definitions.map((definition) => [definition.kind, definition as unknown as CheckDefinition]),
+);
+
+/** Spec schemas by kind, for building the config schema. */
+export function checkSpecSchemas(): ReadonlyMap<string, TSchema> {
+  return new Map([...CHECKS].map(([kind, definition]) => [kind, definition.spec]));
+}

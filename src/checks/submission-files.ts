@@ -1,0 +1,123 @@
+/**
+ * Reading files that a student (or a runner) controls. Every path is resolved inside its root, symbolic
+ * links that leave the root are refused, sizes are capped before reading, and binary content is
+ * detected, so a hostile submission produces a finding instead of a crash or an escape.
+ */
+import { constants } from 'node:fs';
+import { open, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** A problem with an input file that the check should report as a finding, not a crash. */
+export class InputFileError extends Error {
+  /** Path as the user wrote it (relative to its root), for the finding's `file` field. */
+  readonly file: string;
+  /** 1-based line of the problem when known. */
+  readonly line: number | undefined;
+
+  constructor(file: string, message: string, options?: { line?: number; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'InputFileError';
+    this.file = file;
+    this.line = options?.line;
+  }
+}
+
+/**
+ * Resolves `relative` inside `root` and returns the absolute path. Rejects absolute paths, `..`
+ * escapes, and symbolic links whose target lies outside `root`. Does not require the file to exist
+ * unless `mustExist` is set (the realpath check then also covers links).
+ */
+export async function resolveInside(root: string, relative: string, mustExist = true): Promise<string> {
+  if (path.isAbsolute(relative) || relative.split(/[\\/]/).includes('..')) {
+    throw new InputFileError(relative, `path "${relative}" must be relative and stay inside its directory`);
+  }
+  const absolute = path.resolve(root, relative);
+  if (!mustExist) return absolute;
+  let real: string;
+  try {
+    real = await realpath(absolute);
+  } catch (error) {
+    throw new InputFileError(relative, `${relative} was not found`, { cause: error });
+  }
+  const realRoot = await realpath(root);
+  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+    throw new InputFileError(relative, `${relative} is a link that points outside the submission; commit the file itself`);
+  }
+  return real;
+}
+
+/** Options for {@link readInputFile}. */
+export interface ReadOptions {
+  /** Refuse files larger than this many bytes. */
+  maxBytes: number;
+  /** Refuse content with NUL bytes in the first 8 KiB (default true: callers expect text). */
+  text?: boolean;
+}
+
+/**
+ * Reads a whole regular file under a size cap. `display` is the name used in errors (relative path).
+ * Opens with O_NOFOLLOW and checks the opened descriptor, so the file cannot be swapped between
+ * the size check and the read.
+ */
+export async function readInputFile(absolute: string, display: string, options: ReadOptions): Promise<Buffer> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'was not found' : code === 'ELOOP' ? 'is a symbolic link' : `could not be opened (${code})`;
+    throw new InputFileError(display, `${display} ${why}`, { cause: error });
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new InputFileError(display, `${display} is not a regular file`);
+    if (info.size > options.maxBytes) {
+      throw new InputFileError(
+        display,
+        `${display} is ${formatBytes(info.size)}, over the ${formatBytes(options.maxBytes)} limit; make it smaller or ask the instructor to raise the limit`,
+      );
+    }
+    const buffer = Buffer.allocUnsafe(info.size);
+    let offset = 0;
+    while (offset < info.size) {
+      const { bytesRead } = await handle.read(buffer, offset, info.size - offset, offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+    }
+    const content = offset === info.size ? buffer : buffer.subarray(0, offset);
+    if ((options.text ?? true) && looksBinary(content)) {
+      throw new InputFileError(display, `${display} looks like a binary file (it contains NUL bytes); a text file was expected`);
+    }
+    return content;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Size of a file or undefined when it does not exist; never follows a link out of the caller's sight. */
+export async function fileSize(absolute: string): Promise<number | undefined> {
+  try {
+    return (await stat(absolute)).size;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the first 8 KiB contain a NUL byte, the same heuristic git uses. */
+export function looksBinary(content: Uint8Array): boolean {
+  const end = Math.min(content.length, 8192);
+  for (let i = 0; i < end; i++) if (content[i] === 0) return true;
+  return false;
+}
+
+/** 1536 → "1.5 KiB". */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

@@ -1,0 +1,204 @@
+/**
+ * The course config (`mlgrade.yml`) schema: the single source of truth for what a config may say.
+ * TypeScript types are derived from it, `schemas/mlgrade-config.schema.json` is generated from it
+ * (and tested to be current), and `mlgrade validate` checks configs against it.
+ *
+ * Rules that JSON Schema cannot say well (exactly one scoring mode per criterion, references between
+ * rubric and checks) live in validate-semantics.ts, with the same file:line reporting.
+ */
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import type { CheckSpecBase } from '../checks/types.js';
+
+/** Assignment ids are slugs, optionally namespaced by a preset: `tinytorch/milestone-4`. */
+export const ASSIGNMENT_ID_PATTERN = '^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$';
+/** Local date-time without offset (interpreted in the assignment's time zone) or with an explicit offset. */
+export const DUE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2})?)?(Z|[+-]\\d{2}:\\d{2})?$';
+
+const Id = (pattern: string, description: string) => Type.String({ pattern, description });
+
+/** Late submissions: a percentage of the assignment's points taken off per started day after grace. */
+export const LatePolicySchema = Type.Object(
+  {
+    grace_minutes: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Minutes after the due time that still count as on time (default 0).' }),
+    ),
+    per_day: Type.Number({
+      minimum: 0,
+      maximum: 100,
+      description: 'Percent of the assignment points deducted per started day late.',
+    }),
+    max_penalty: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 100, description: 'Cap on the total deduction, in percent (default 100).' }),
+    ),
+    reject_after_days: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        description: 'Submissions later than this many days score 0 (default: never rejected).',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Late policy.' },
+);
+export type LatePolicy = Static<typeof LatePolicySchema>;
+
+/** How many graded attempts count and which one stands. */
+export const AttemptPolicySchema = Type.Object(
+  {
+    max: Type.Optional(Type.Integer({ minimum: 1, description: 'Graded attempts allowed (default unlimited).' })),
+    keep: Type.Optional(
+      Type.Union([Type.Literal('best'), Type.Literal('last')], {
+        description: 'Which attempt counts: best or last (default best).',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Attempt policy.' },
+);
+export type AttemptPolicy = Static<typeof AttemptPolicySchema>;
+
+/** One performance level: values at or above `min` earn `points` and `label`. */
+export const LevelSchema = Type.Object(
+  {
+    min: Type.Number({ description: 'Lowest metric value that reaches this level (inclusive).' }),
+    points: Type.Number({ minimum: 0, description: 'Points awarded at this level.' }),
+    label: Type.String({ minLength: 1, description: 'Level name, e.g. "Exemplary".' }),
+  },
+  { additionalProperties: false },
+);
+export type Level = Static<typeof LevelSchema>;
+
+/** A linear scale: 0 points at `zero_at`, full points at `full_at`, clamped in between. */
+export const ScaleSchema = Type.Object(
+  {
+    zero_at: Type.Number({ description: 'Metric value worth 0 points.' }),
+    full_at: Type.Number({ description: 'Metric value worth full points (may be below zero_at for lower-is-better).' }),
+  },
+  { additionalProperties: false },
+);
+export type Scale = Static<typeof ScaleSchema>;
+
+/**
+ * One rubric criterion. Exactly one of `levels`, `scale`, `pass` or `manual` says how it is scored;
+ * `levels` and `scale` read `metric`.
+ */
+export const CriterionSchema = Type.Object(
+  {
+    id: Id('^[a-z0-9][a-z0-9_-]*$', 'Unique within the rubric.'),
+    title: Type.String({ minLength: 1, description: 'Shown in the rubric table.' }),
+    points: Type.Number({ exclusiveMinimum: 0, description: 'Maximum points for this criterion.' }),
+    description: Type.Optional(Type.String({ description: 'What the criterion rewards.' })),
+    metric: Type.Optional(
+      Type.String({
+        pattern: '^[a-z0-9][a-z0-9_-]*\\.[A-Za-z0-9_.*-]+$',
+        description: 'The measured value, as `<check id>.<metric name>`, e.g. `hidden-test.accuracy`.',
+      }),
+    ),
+    levels: Type.Optional(
+      Type.Array(LevelSchema, { minItems: 1, description: 'Threshold levels, highest first.' }),
+    ),
+    scale: Type.Optional(ScaleSchema),
+    pass: Type.Optional(
+      Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$', description: 'Full points when this check passes, 0 when it fails.' }),
+    ),
+    manual: Type.Optional(
+      Type.Literal(true, { description: 'Scored by an instructor (`/mlgrade score`); pending until then.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type Criterion = Static<typeof CriterionSchema>;
+
+/** Builds the assignment schema around the check spec schema (which depends on the registry). */
+function assignmentSchema(checkItem: TSchema) {
+  return Type.Object(
+    {
+      id: Id(ASSIGNMENT_ID_PATTERN, 'Assignment id, e.g. `milestone-4` or `tinytorch/milestone-4`.'),
+      title: Type.String({ minLength: 1, description: 'Shown in reports.' }),
+      repository: Type.Optional(
+        Type.String({
+          minLength: 1,
+          description:
+            'Student repository name pattern; `{login}` stands for the student, `*` for anything. Example: `milestone-4-{login}`.',
+        }),
+      ),
+      due: Type.Optional(
+        Type.String({ pattern: DUE_PATTERN, description: 'Due date-time, e.g. `2026-12-04T23:59` (in `timezone`).' }),
+      ),
+      timezone: Type.Optional(
+        Type.String({ description: 'IANA time zone for `due` (default: the course time zone).' }),
+      ),
+      weight: Type.Optional(
+        Type.Number({ minimum: 0, description: 'Weight in the course total (default 1; relative to the others).' }),
+      ),
+      late: Type.Optional(LatePolicySchema),
+      attempts: Type.Optional(AttemptPolicySchema),
+      checks: Type.Array(checkItem, { minItems: 1, description: 'Checks run on each submission, in order.' }),
+      rubric: Type.Array(CriterionSchema, { minItems: 1, description: 'How check results become points.' }),
+    },
+    { additionalProperties: false },
+  );
+}
+
+/**
+ * Builds the whole config schema. `checkSpecs` maps each registered kind to its spec schema; the
+ * result validates `kind` against the registry and each check's options against its own schema.
+ */
+export function buildConfigSchema(checkSpecs: ReadonlyMap<string, TSchema>) {
+  const kinds = [...checkSpecs.keys()];
+  const checkItem = Type.Object(
+    { kind: Type.Union(kinds.map((k) => Type.Literal(k)), { description: `Check kind: ${kinds.join(', ')}.` }) },
+    {
+      required: ['id', 'kind'],
+      description: 'One check. Its options depend on `kind`.',
+      // if/then per kind keeps ajv's errors pointed at the offending option instead of a oneOf pile-up.
+      allOf: kinds.map((kind) => ({
+        if: { properties: { kind: { const: kind } }, required: ['kind'] },
+        then: checkSpecs.get(kind),
+      })),
+    },
+  );
+  return Type.Object(
+    {
+      _extends: Type.Optional(
+        Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })], {
+          description:
+            'Base config(s) merged under this one: `preset:<name>` for a built-in preset or a path relative to this file.',
+        }),
+      ),
+      $schema: Type.Optional(Type.String({ description: 'Editor hint; ignored.' })),
+      course: Type.Object(
+        {
+          id: Id('^[a-z0-9][a-z0-9_-]*$', 'Course id, e.g. `cs329s-fall-2026`.'),
+          title: Type.String({ minLength: 1, description: 'Course title.' }),
+          timezone: Type.Optional(Type.String({ description: 'IANA time zone for due dates (default UTC).' })),
+          data_dir: Type.Optional(
+            Type.String({
+              description: 'Hidden data directory, relative to this file; `--data` on the command line overrides it.',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      assignments: Type.Array(assignmentSchema(checkItem), {
+        minItems: 1,
+        description: 'Assignments; with `_extends`, entries merge by `id`.',
+      }),
+    },
+    {
+      $id: 'https://mlgrade.dev/schemas/mlgrade-config.schema.json',
+      title: 'mlgrade course config',
+      description: 'Course, assignments, checks and rubrics graded by mlgrade (mlgrade.yml).',
+      additionalProperties: false,
+    },
+  );
+}
+
+/** A check spec as the config holds it; each check validates and narrows its own options. */
+export type CheckSpecConfig = CheckSpecBase & Record<string, unknown>;
+
+type ConfigShape = Static<ReturnType<typeof buildConfigSchema>>;
+/** A validated course config. */
+export type CourseConfig = Omit<ConfigShape, 'assignments'> & { assignments: Assignment[] };
+/** One validated assignment. */
+export type Assignment = Omit<Static<ReturnType<typeof assignmentSchema>>, 'checks'> & {
+  checks: CheckSpecConfig[];
+};
