@@ -3,9 +3,14 @@
  * line here; the config schema, `mlgrade validate` and the docs pick it up from this map.
  */
 import type { TSchema } from '@sinclair/typebox';
+import { experimentCheck } from './experiment.js';
+import { filesCheck } from './files.js';
 import type { CheckDefinition } from './types.js';
 
-const definitions: CheckDefinition<never>[] = [];
+const definitions: CheckDefinition<never>[] = [
+  filesCheck as CheckDefinition<never>,
+  experimentCheck as CheckDefinition<never>,
+];
 
 /** Registered checks by kind. */
 export const CHECKS: ReadonlyMap<string, CheckDefinition> = new Map(
