@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import type { Criterion } from '../../src/config/schema.js';
+import type { CheckResult } from '../../src/grading/results-schema.js';
+import { BELOW_ALL_LEVELS, formatMetricValue, scoreCriterion } from '../../src/grading/score-criterion.js';
+
+function check(id: string, status: CheckResult['status'], metrics: CheckResult['metrics'] = {}): CheckResult {
+  return {
+    id,
+    kind: 'predictions',
+    status,
+    summary: `${id} ${status}`,
+    metrics,
+    findings: [],
+    tables: [],
+    logs: '',
+    logsTruncated: false,
+    durationMs: 1,
+  };
+}
+
+describe('scoreCriterion: levels', () => {
+  const criterion: Criterion = {
+    id: 'f1',
+    title: 'Macro F1',
+    points: 10,
+    metric: 'eval.macro_f1',
+    // Deliberately out of order: levels are sorted by min before use.
+    levels: [
+      { min: 0.6, points: 6, label: 'Developing' },
+      { min: 0.8, points: 10, label: 'Exemplary' },
+      { min: 0.7, points: 8, label: 'Proficient' },
+    ],
+  };
+
+  it('sorts levels defensively', () => {
+    expect(scoreCriterion(criterion, [check('eval', 'pass', { macro_f1: 0.85 })])).toMatchObject({
+      points: 10,
+      level: 'Exemplary',
+    });
+    expect(scoreCriterion(criterion, [check('eval', 'pass', { macro_f1: 0.72 })]).level).toBe('Proficient');
+  });
+
+  it('gives 0 points below every level and says so', () => {
+    const score = scoreCriterion(criterion, [check('eval', 'fail', { macro_f1: 0.41 })]);
+    expect(score).toMatchObject({ points: 0, status: 'scored', level: BELOW_ALL_LEVELS, value: 0.41 });
+    expect(score.explanation).toBe(
+      '0.41 is below the lowest level (Developing, ≥ 0.6): Below all levels, 0 points.',
+    );
+  });
+
+  it('does not lose a level to floating-point noise', () => {
+    expect(scoreCriterion(criterion, [check('eval', 'pass', { macro_f1: 0.1 + 0.7 - 1e-16 })]).level).toBe(
+      'Exemplary',
+    );
+  });
+
+  it('reads metric names that contain dots', () => {
+    const tier: Criterion = { ...criterion, metric: 'eval.tier.rare.f1' };
+    expect(scoreCriterion(tier, [check('eval', 'pass', { 'tier.rare.f1': 0.7 })]).level).toBe('Proficient');
+  });
+});
+
+describe('scoreCriterion: scale', () => {
+  const accuracy: Criterion = {
+    id: 'acc',
+    title: 'Accuracy',
+    points: 20,
+    metric: 'eval.accuracy',
+    scale: { zero_at: 0.5, full_at: 0.9 },
+  };
+  const latency: Criterion = {
+    id: 'lat',
+    title: 'p95 latency',
+    points: 10,
+    metric: 'svc.p95_ms',
+    scale: { zero_at: 500, full_at: 100 },
+  };
+  const at = (c: Criterion, id: string, name: string, value: number) =>
+    scoreCriterion(c, [check(id, 'pass', { [name]: value })]);
+
+  it('interpolates linearly and rounds to 2 decimals', () => {
+    expect(at(accuracy, 'eval', 'accuracy', 0.7).points).toBe(10);
+    expect(at(accuracy, 'eval', 'accuracy', 0.8123).points).toBe(15.62);
+    expect(at(accuracy, 'eval', 'accuracy', 0.7).explanation).toBe(
+      '0.7 on a linear scale from 0.5 (0 points) to 0.9 (20 points) → 10 points.',
+    );
+  });
+
+  it('clamps outside the scale', () => {
+    expect(at(accuracy, 'eval', 'accuracy', 0.95).points).toBe(20);
+    expect(at(accuracy, 'eval', 'accuracy', 0.2).points).toBe(0);
+  });
+
+  it('works when lower is better (full_at < zero_at)', () => {
+    expect(at(latency, 'svc', 'p95_ms', 80).points).toBe(10);
+    expect(at(latency, 'svc', 'p95_ms', 300).points).toBe(5);
+    expect(at(latency, 'svc', 'p95_ms', 450).points).toBe(1.25);
+    expect(at(latency, 'svc', 'p95_ms', 900).points).toBe(0);
+  });
+
+  it('rejects a scale with no width', () => {
+    const flat: Criterion = { ...accuracy, scale: { zero_at: 0.5, full_at: 0.5 } };
+    expect(() => at(flat, 'eval', 'accuracy', 0.6)).toThrow(/zero_at and full_at are both 0.5/);
+  });
+});
+
+describe('scoreCriterion: pass', () => {
+  const criterion: Criterion = { id: 'files', title: 'Deliverables', points: 5, pass: 'files' };
+
+  it('gives full points on pass and 0 on fail', () => {
+    expect(scoreCriterion(criterion, [check('files', 'pass')])).toMatchObject({ points: 5, source: 'pass' });
+    const failed = scoreCriterion(criterion, [check('files', 'fail')]);
+    expect(failed).toMatchObject({ points: 0, status: 'scored' });
+    expect(failed.explanation).toBe('Check files failed: 0 points. files fail');
+  });
+
+  it('is pending when the check errored, was skipped or is missing', () => {
+    expect(scoreCriterion(criterion, [check('files', 'error')])).toMatchObject({
+      points: null,
+      pendingReason: 'check-error',
+    });
+    expect(scoreCriterion(criterion, [check('files', 'skipped')])).toMatchObject({
+      points: null,
+      pendingReason: 'check-skipped',
+    });
+    expect(scoreCriterion(criterion, [])).toMatchObject({ points: null, pendingReason: 'check-missing' });
+  });
+});
+
+describe('scoreCriterion: manual and config errors', () => {
+  const manual: Criterion = { id: 'note', title: 'Technical note', points: 25, manual: true };
+
+  it('is pending until scored, then clamps and keeps the note', () => {
+    expect(scoreCriterion(manual, [])).toMatchObject({
+      status: 'pending',
+      pendingReason: 'manual',
+      points: null,
+      source: 'manual',
+    });
+    expect(scoreCriterion(manual, [], { points: -3, note: 'missing' })).toMatchObject({
+      points: 0,
+      note: 'missing',
+    });
+    expect(scoreCriterion(manual, [], { points: 12.345 }).points).toBe(12.35);
+  });
+
+  it('ignores a manual score that is not a number', () => {
+    expect(scoreCriterion(manual, [], { points: Number.NaN })).toMatchObject({ status: 'pending' });
+  });
+
+  it('throws on a criterion without exactly one scoring mode', () => {
+    expect(() => scoreCriterion({ id: 'x', title: 'X', points: 1 }, [])).toThrow(
+      /exactly one of levels, scale, pass or manual \(found none\)/,
+    );
+    expect(() => scoreCriterion({ id: 'x', title: 'X', points: 1, pass: 'a', manual: true }, [])).toThrow(
+      /found pass, manual/,
+    );
+    expect(() =>
+      scoreCriterion({ id: 'x', title: 'X', points: 1, scale: { zero_at: 0, full_at: 1 } }, []),
+    ).toThrow(/names no metric/);
+  });
+});
+
+describe('formatMetricValue', () => {
+  it('keeps six significant digits without exponents', () => {
+    expect(formatMetricValue(0.8)).toBe('0.8');
+    expect(formatMetricValue(0.79999)).toBe('0.79999');
+    expect(formatMetricValue(1234.5678)).toBe('1234.57');
+    expect(formatMetricValue(42)).toBe('42');
+    expect(formatMetricValue(0.00000012)).toBe('0.00000012');
+  });
+});
