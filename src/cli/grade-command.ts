@@ -1,0 +1,117 @@
+/**
+ * `mlgrade grade SUBMISSION --config FILE [--assignment ID] [--data DIR] [--json OUT] [--markdown OUT]
+ * [--submitted-at ISO] [--no-color]`. Steps:
+ *   1. load and validate the course config (errors → exit 2, nothing graded);
+ *   2. pick the assignment and the hidden data directory;
+ *   3. run the checks, score the rubric;
+ *   4. write the JSON and Markdown outputs, print the terminal rendering;
+ *   5. exit 0 when every check passed, 1 otherwise.
+ */
+import { stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatProblem, loadConfig } from '../config/load-config.js';
+import type { Assignment, CourseConfig } from '../config/schema.js';
+import { gradeSubmission } from '../grading/grade-submission.js';
+import type { Results } from '../grading/results-schema.js';
+import { scoreAssignment } from '../grading/score-assignment.js';
+import type { AssignmentScore } from '../grading/score-types.js';
+import { renderMarkdown } from '../render/render-markdown.js';
+import { renderTerminal } from '../render/render-terminal.js';
+import type { CliIO } from './cli-io.js';
+import { parseCliArgs, UsageError } from './parse-cli-args.js';
+import { pickAssignment } from './pick-assignment.js';
+
+/** Usage text of `mlgrade grade`. */
+export const GRADE_USAGE = `Usage: mlgrade grade SUBMISSION --config FILE [options]
+
+Runs an assignment's checks on the SUBMISSION directory and scores its rubric.
+
+Options:
+  --config FILE        course config (mlgrade.yml)                     (required)
+  --assignment ID      assignment to grade (default: the only one, or the one whose
+                       repository pattern matches the submission directory's name)
+  --data DIR           hidden data directory (default: course.data_dir from the config)
+  --json OUT           write the results file (mlgrade-results.json format, with the score)
+  --markdown OUT       write the Markdown report (what a check run or PR comment shows)
+  --submitted-at ISO   submission time, to apply the late policy (e.g. 2026-12-05T10:00:00Z)
+  --show-hidden        include hidden checks' details (instructors; after the due date)
+  --no-color           plain terminal output
+
+Exit codes: 0 graded and every check passed, 1 graded with failing checks,
+2 usage or config error (nothing graded), 3 internal error.
+`;
+
+const OPTIONS = {
+  config: { type: 'string' },
+  assignment: { type: 'string' },
+  data: { type: 'string' },
+  json: { type: 'string' },
+  markdown: { type: 'string' },
+  'submitted-at': { type: 'string' },
+  'show-hidden': { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+} as const;
+
+/** What one `grade` produced, for callers that grade in-process (the demo). */
+export interface GradeOutput {
+  course: CourseConfig;
+  assignment: Assignment;
+  results: Results;
+  score: AssignmentScore;
+}
+
+/** Runs `mlgrade grade`; returns the exit code. `onGraded` sees the results (used by the demo). */
+export async function gradeCommand(argv: string[], io: CliIO, onGraded?: (output: GradeOutput) => void): Promise<number> {
+  const { values, positionals } = parseCliArgs(argv, OPTIONS);
+  if (positionals.length !== 1) throw new UsageError('give exactly one SUBMISSION directory');
+  if (!values.config) throw new UsageError('--config FILE is required');
+  const submittedAt = parseSubmittedAt(values['submitted-at']);
+  const submissionDir = await requireDirectory(positionals[0]!, 'SUBMISSION');
+
+  const loaded = await loadConfig(values.config);
+  for (const problem of loaded.problems) io.stderr(`${formatProblem(problem)}\n`);
+  if (!loaded.config) {
+    io.stderr(`mlgrade: ${values.config} is not a valid course config; nothing was graded. Run \`mlgrade validate ${values.config}\` while fixing it.\n`);
+    return 2;
+  }
+  const course = loaded.config;
+  const assignment = pickAssignment(course, values.assignment, path.basename(submissionDir));
+  const dataDir = await resolveDataDir(values.data, course, values.config);
+
+  const results = await gradeSubmission({ course, assignment, submissionDir, dataDir });
+  const score = scoreAssignment(assignment, results.checks, {
+    ...(submittedAt ? { submittedAt } : {}),
+    ...(course.course.timezone ? { courseTimezone: course.course.timezone } : {}),
+  });
+  const render = { course: course.course, assignment, results, score, options: { showHidden: Boolean(values['show-hidden']) } };
+  if (values.json) await writeFile(values.json, `${JSON.stringify({ ...results, score }, null, 2)}\n`);
+  if (values.markdown) await writeFile(values.markdown, renderMarkdown(render));
+  io.stdout(renderTerminal(render, { color: io.color && !values['no-color'] }));
+  onGraded?.({ course, assignment, results, score });
+  return results.checks.every((check) => check.status === 'pass' || check.status === 'skipped') ? 0 : 1;
+}
+
+function parseSubmittedAt(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+    throw new UsageError(`--submitted-at "${text}" is not an ISO date-time; write e.g. 2026-12-05T10:00:00Z`);
+  }
+  return date;
+}
+
+async function requireDirectory(given: string, what: string): Promise<string> {
+  const absolute = path.resolve(given);
+  const info = await stat(absolute).catch(() => undefined);
+  if (!info) throw new UsageError(`${what} ${given} does not exist`);
+  if (!info.isDirectory()) throw new UsageError(`${what} ${given} is not a directory`);
+  return absolute;
+}
+
+/** --data wins; else course.data_dir relative to the config file; else none (checks that need it say so). */
+async function resolveDataDir(flag: string | undefined, course: CourseConfig, configFile: string) {
+  if (flag !== undefined) return requireDirectory(flag, '--data');
+  if (course.course.data_dir === undefined) return undefined;
+  const fromConfig = path.resolve(path.dirname(configFile), course.course.data_dir);
+  return requireDirectory(fromConfig, 'course.data_dir');
+}

@@ -1,0 +1,58 @@
+/**
+ * The `mlgrade` command line: dispatches to a command, turns usage errors into usage text and exit 2,
+ * and anything unexpected into a short report and exit 3 (no stack trace unless MLGRADE_DEBUG is set).
+ */
+import { mlgradeVersion } from '../package-root.js';
+import { type CliIO, processIO } from './cli-io.js';
+import { GRADE_USAGE, gradeCommand } from './grade-command.js';
+import { UsageError } from './parse-cli-args.js';
+import { VALIDATE_USAGE, validateCommand } from './validate-command.js';
+
+const USAGE = `Usage: mlgrade <command> [options]
+
+Commands:
+  validate FILE...            check course configs; every problem as file:line:column  path  message
+  grade SUBMISSION --config FILE [--assignment ID] [--data DIR] [--json OUT] [--markdown OUT]
+                              run an assignment's checks on a submission and score its rubric
+
+Run \`mlgrade <command> --help\` for a command's options. \`mlgrade --version\` prints the version.
+`;
+
+const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIO) => Promise<number> }> = {
+  validate: { usage: VALIDATE_USAGE, run: validateCommand },
+  grade: { usage: GRADE_USAGE, run: gradeCommand },
+};
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${mlgradeVersion()}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`mlgrade: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`mlgrade ${name}: ${error.message}\n\n${command.usage}`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`mlgrade ${name}: internal error: ${message}\nThis is a bug in mlgrade; please report it with the command you ran.\n`);
+    if (process.env.MLGRADE_DEBUG && error instanceof Error) io.stderr(`${error.stack}\n`);
+    return 3;
+  }
+}
