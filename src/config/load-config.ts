@@ -1,0 +1,84 @@
+/**
+ * Loading a course config: the one entry point the CLI, the grade command and the app use.
+ *
+ * 1. Read the file and every base it `_extends`, parse them keeping positions, merge them
+ *    (resolve-extends.ts, merge-config.ts).
+ * 2. Validate the merged value against the config schema built from the check registry, so each
+ *    check's options are checked by that check's own spec (schema-errors.ts).
+ * 3. Apply the rules the schema cannot say (validate-semantics.ts).
+ * Problems from all steps come back together as data, sorted by file and line; the config is
+ * returned only when there is no error (warnings allowed).
+ */
+import path from 'node:path';
+import { CHECKS } from '../checks/registry.js';
+import type { CheckDefinition } from '../checks/types.js';
+import { configValidator } from './compile-validator.js';
+import { ConfigError, type ConfigProblem, sortProblems } from './config-problem.js';
+import { type ConfigReader, MAX_CONFIG_BYTES, readFromDisk } from './read-config-file.js';
+import { resolveConfig } from './resolve-extends.js';
+import type { CourseConfig } from './schema.js';
+import { schemaProblems } from './schema-errors.js';
+import { semanticProblems } from './validate-semantics.js';
+import { toPlain } from './yaml-positions.js';
+
+export type { ConfigProblem } from './config-problem.js';
+export { ConfigError, formatProblem, sortProblems } from './config-problem.js';
+
+/** Options for {@link loadConfig}; all optional. */
+export interface LoadConfigOptions {
+  /** Check kinds to validate against (default: the registry). Tests pass their own. */
+  checks?: ReadonlyMap<string, CheckDefinition>;
+  /** Files under this directory are shown relative to it in problems (default: the working directory). */
+  displayRoot?: string;
+  /** Largest config file accepted, in bytes (default 1 MiB). */
+  maxBytes?: number;
+  /** Reads a file's bytes (default: from disk). The app reads from the course repository instead. */
+  reader?: ConfigReader;
+}
+
+/** What {@link loadConfig} found. */
+export interface LoadedConfig {
+  /** The merged, validated config; undefined when there is any error. */
+  config: CourseConfig | undefined;
+  /** Errors and warnings, sorted by file, line and column. */
+  problems: ConfigProblem[];
+  /** Every file that was merged, bases first, as shown in problems. */
+  sources: string[];
+}
+
+/** Loads, merges and validates a config file. Never throws for problems in the config itself. */
+export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const checks = options.checks ?? CHECKS;
+  const displayRoot = path.resolve(options.displayRoot ?? process.cwd());
+  const problems: ConfigProblem[] = [];
+  const context = {
+    reader: options.reader ?? readFromDisk,
+    maxBytes: options.maxBytes ?? MAX_CONFIG_BYTES,
+    display: (absolute: string) => displayName(absolute, displayRoot),
+    problems,
+    sources: [] as string[],
+    complete: true,
+  };
+  const root = await resolveConfig(file, context);
+  const { sources } = context;
+  // A base that failed to load leaves holes ("missing course"); reporting those would mislead.
+  if (!root || !context.complete) return { config: undefined, problems: sortProblems(problems), sources };
+  const value = toPlain(root);
+  const validate = await configValidator(checks);
+  if (!validate(value)) problems.push(...schemaProblems(validate.errors ?? [], root));
+  problems.push(...semanticProblems(value, root, checks));
+  const valid = !problems.some((problem) => problem.level === 'error');
+  return { config: valid ? (value as CourseConfig) : undefined, problems: sortProblems(problems), sources };
+}
+
+/** Like {@link loadConfig}, but returns the config or throws a {@link ConfigError} listing the errors. */
+export async function requireConfig(file: string, options?: LoadConfigOptions): Promise<CourseConfig> {
+  const { config, problems } = await loadConfig(file, options);
+  if (!config) throw new ConfigError(problems);
+  return config;
+}
+
+function displayName(absolute: string, root: string): string {
+  const relative = path.relative(root, absolute);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolute;
+}
