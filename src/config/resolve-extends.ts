@@ -8,7 +8,7 @@ import type { ConfigProblem, SourcePosition } from './config-problem.js';
 import { didYouMean } from './did-you-mean.js';
 import { mergeConfigs, withoutKey } from './merge-config.js';
 import { isPresetReference, listPresets, presetFile, presetName } from './presets.js';
-import { type ConfigReader, readConfigText } from './read-config-file.js';
+import { type ConfigReader, readConfigText, readFromDisk } from './read-config-file.js';
 import { parseYaml, type YamlNode } from './yaml-positions.js';
 
 /** Settings shared by one resolution. */
@@ -29,6 +29,8 @@ interface Target {
   file: string;
   name: string;
   referencedAt?: SourcePosition;
+  /** Presets (and what they extend) ship with mlgrade: read from disk whatever the reader. */
+  builtin?: boolean;
 }
 
 /** Loads `file` and its bases; returns the merged tree, or undefined when the file itself is unusable. */
@@ -38,7 +40,8 @@ export async function resolveConfig(file: string, context: ResolveContext): Prom
 }
 
 async function load(target: Target, chain: readonly Target[], context: ResolveContext) {
-  const read = await readConfigText(target.file, context.reader, context.maxBytes);
+  const reader = target.builtin ? readFromDisk : context.reader;
+  const read = await readConfigText(target.file, reader, context.maxBytes);
   if ('reason' in read) {
     // A base that cannot be read is the extending file's problem: point at its `_extends` entry.
     const at = target.referencedAt ?? { file: target.name, line: 1, column: 1 };
@@ -98,29 +101,35 @@ async function loadReference(
     context.problems.push({ ...reference.at, path: '_extends', message, level: 'error' });
     context.complete = false;
   };
-  let file: string;
-  let name: string;
-  if (isPresetReference(reference.value)) {
-    const preset = presetName(reference.value);
-    const found = presetFile(preset);
-    if (!found) {
-      const available = listPresets();
-      problem(
-        `unknown preset "${preset}"${didYouMean(preset, available)} (available: ${available.map((p) => `preset:${p}`).join(', ')})`,
-      );
-      return undefined;
-    }
-    file = found;
-    name = context.display(found);
-  } else {
-    file = path.resolve(path.dirname(from.file), reference.value);
-    name = context.display(file);
-  }
-  const loop = chain.findIndex((target) => target.file === file);
+  const target = resolveReference(reference, from, context.display, problem);
+  if (!target) return undefined;
+  const loop = chain.findIndex((link) => link.file === target.file);
   if (loop >= 0) {
-    const names = [...chain.slice(loop).map((target) => target.name), name];
+    const names = [...chain.slice(loop).map((link) => link.name), target.name];
     problem(`Recursion detected: ${names.join(' → ')}`);
     return undefined;
   }
-  return load({ file, name, referencedAt: reference.at }, chain, context);
+  return load(target, chain, context);
+}
+
+/** The file an `_extends` entry names: a preset, or a path relative to the file that names it. */
+function resolveReference(
+  reference: Reference,
+  from: Target,
+  display: (file: string) => string,
+  problem: (message: string) => void,
+): Target | undefined {
+  if (!isPresetReference(reference.value)) {
+    const file = path.resolve(path.dirname(from.file), reference.value);
+    return { file, name: display(file), referencedAt: reference.at, builtin: from.builtin };
+  }
+  const preset = presetName(reference.value);
+  const file = presetFile(preset);
+  if (!file) {
+    const available = listPresets();
+    const list = available.map((name) => `preset:${name}`).join(', ');
+    problem(`unknown preset "${preset}"${didYouMean(preset, available)} (available: ${list})`);
+    return undefined;
+  }
+  return { file, name: display(file), referencedAt: reference.at, builtin: true };
 }

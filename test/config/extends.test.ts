@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
 import { brief, loadFixture } from './helpers.js';
 
 describe('_extends', () => {
@@ -74,5 +75,23 @@ describe('_extends', () => {
     expect(problems[0]?.message).toBe(
       'unknown preset "experiment" — did you mean "experiments"? (available: preset:experiments, preset:technical-note)',
     );
+  });
+
+  it('reads presets from mlgrade itself when the course files come from a custom reader', async () => {
+    const files: Record<string, string> = {
+      '/course/mlgrade.yml': '_extends: [preset:technical-note, ./local.yml]\n',
+      '/course/local.yml': 'course: {id: local, title: Local}\n',
+    };
+    const asked: string[] = [];
+    const reader = async (file: string) => {
+      asked.push(file);
+      if (!(file in files)) throw new Error(`not in the course repository: ${file}`);
+      return Buffer.from(files[file]!);
+    };
+    const { config, problems } = await loadConfig('/course/mlgrade.yml', { reader, displayRoot: '/course' });
+    expect(problems).toEqual([]);
+    expect(asked).toEqual(['/course/mlgrade.yml', '/course/local.yml']);
+    expect(config?.course.id).toBe('local');
+    expect(config?.assignments[0]?.id).toBe('technical-note/week-3');
   });
 });
