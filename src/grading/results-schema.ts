@@ -6,6 +6,7 @@
  * incompatible change; readers reject versions they do not know.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { AssignmentScoreSchema } from './score-types.js';
 
 /** Version of the results file format this build writes and reads. */
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -114,6 +115,13 @@ export const ResultsSchema = Type.Object(
     durationMs: Type.Number({ minimum: 0 }),
     environment: EnvironmentSchema,
     checks: Type.Array(CheckResultSchema, { maxItems: 200 }),
+    score: Type.Optional(
+      Type.Unsafe<Static<typeof AssignmentScoreSchema>>({
+        ...AssignmentScoreSchema,
+        $id: undefined,
+        description: 'Rubric score where the results were produced (the CLI). Informational: the app re-scores.',
+      }),
+    ),
   },
   {
     $id: 'https://mlgrade.dev/schemas/results-v1.json',
