@@ -33,7 +33,10 @@ async function main() {
   }
   const out = path.join(packageRoot(), 'bench', 'out');
   await mkdir(out, { recursive: true });
-  await writeFile(path.join(out, 'results.json'), `${JSON.stringify({ at: new Date().toISOString(), results: all }, null, 2)}\n`);
+  await writeFile(
+    path.join(out, 'results.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), results: all }, null, 2)}\n`,
+  );
   console.log(`\nFigures written to ${path.relative(process.cwd(), path.join(out, 'results.json'))}`);
 }
 

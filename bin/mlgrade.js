@@ -5,7 +5,9 @@ try {
   cli = await import('../build/src/cli/main.js');
 } catch (error) {
   if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('build/src/cli/main.js')) {
-    console.error('mlgrade: the compiled CLI is missing. Run `npm run build` in the mlgrade checkout, then try again.');
+    console.error(
+      'mlgrade: the compiled CLI is missing. Run `npm run build` in the mlgrade checkout, then try again.',
+    );
     process.exit(2);
   }
   throw error;

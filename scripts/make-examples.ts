@@ -15,8 +15,16 @@ import { packageRoot } from '../src/package-root.js';
 const CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 /** Pairs a CIFAR-10 model confuses most, so synthetic errors look like real ones. */
 const CONFUSED_WITH: Record<string, string> = {
-  airplane: 'ship', automobile: 'truck', bird: 'airplane', cat: 'dog', deer: 'horse',
-  dog: 'cat', frog: 'cat', horse: 'deer', ship: 'airplane', truck: 'automobile',
+  airplane: 'ship',
+  automobile: 'truck',
+  bird: 'airplane',
+  cat: 'dog',
+  deer: 'horse',
+  dog: 'cat',
+  frog: 'cat',
+  horse: 'deer',
+  ship: 'airplane',
+  truck: 'automobile',
 };
 const TEST_SIZE = 2000;
 

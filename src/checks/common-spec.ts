@@ -13,7 +13,8 @@ export function checkSpec<K extends string, P extends TProperties>(kind: K, desc
     {
       id: Type.String({
         pattern: CHECK_ID_PATTERN,
-        description: 'Unique within the assignment (lowercase letters, digits, - and _). Rubrics refer to `<id>.<metric>`.',
+        description:
+          'Unique within the assignment (lowercase letters, digits, - and _). Rubrics refer to `<id>.<metric>`.',
       }),
       kind: Type.Literal(kind, { description }),
       title: Type.Optional(Type.String({ minLength: 1, description: 'Title shown in reports.' })),

@@ -22,7 +22,12 @@ type LineOf = (path: readonly (string | number)[]) => number | undefined;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /** Validates the experiment config's shape; pushes one finding per gap. */
-export function describeExperiment(value: unknown, file: string, lineOf: LineOf, findings: Finding[]): ExperimentFacts {
+export function describeExperiment(
+  value: unknown,
+  file: string,
+  lineOf: LineOf,
+  findings: Finding[],
+): ExperimentFacts {
   const facts: ExperimentFacts = { file, command: undefined, seeds: [], dataFiles: [], fieldsMissing: 0 };
   const report = (path: (string | number)[], message: string) => {
     facts.fieldsMissing++;
@@ -34,16 +39,29 @@ export function describeExperiment(value: unknown, file: string, lineOf: LineOf,
     return facts;
   }
   facts.command = readCommand(value.command);
-  if (facts.command === undefined) report(['command'], `${file}: \`command\` must be the command that reproduces the run, e.g. "python train.py --config config.yaml".`);
+  if (facts.command === undefined)
+    report(
+      ['command'],
+      `${file}: \`command\` must be the command that reproduces the run, e.g. "python train.py --config config.yaml".`,
+    );
   facts.seeds = readSeeds(value.seed);
-  if (facts.seeds.length === 0) report(['seed'], `${file}: \`seed\` must be an integer (or a list of integers) so the run can be repeated.`);
+  if (facts.seeds.length === 0)
+    report(
+      ['seed'],
+      `${file}: \`seed\` must be an integer (or a list of integers) so the run can be repeated.`,
+    );
   const datasets = Array.isArray(value.data) ? value.data : value.data === undefined ? [] : [value.data];
-  if (datasets.length === 0) report(['data'], `${file}: \`data\` must say which data the run used: source, split and version.`);
+  if (datasets.length === 0)
+    report(['data'], `${file}: \`data\` must say which data the run used: source, split and version.`);
   datasets.forEach((dataset, index) => {
     const path = Array.isArray(value.data) ? ['data', index] : ['data'];
-    if (!isRecord(dataset)) return report(path, `${file}: each \`data\` entry must be a mapping with source, split and version.`);
+    if (!isRecord(dataset)) {
+      report(path, `${file}: each \`data\` entry must be a mapping with source, split and version.`);
+      return;
+    }
     for (const field of ['source', 'split', 'version']) {
-      if (!hasText(dataset[field])) report([...path, field], `${file}: data \`${field}\` is missing; say ${DATA_FIELD_HINTS[field]}.`);
+      if (!hasText(dataset[field]))
+        report([...path, field], `${file}: data \`${field}\` is missing; say ${DATA_FIELD_HINTS[field]}.`);
     }
     readDataFiles(dataset.files, [...path, 'files'], file, lineOf, report, facts.dataFiles);
   });
@@ -68,9 +86,18 @@ function readDataFiles(
   if (!Array.isArray(files)) return report(path, `${file}: \`files\` must be a list of { path, sha256 }.`);
   files.forEach((entry, index) => {
     const at = [...path, index];
-    if (!isRecord(entry) || !hasText(entry.path)) return report(at, `${file}: each data file needs a \`path\` relative to the repository.`);
+    if (!isRecord(entry) || !hasText(entry.path)) {
+      report(at, `${file}: each data file needs a \`path\` relative to the repository.`);
+      return;
+    }
     const sha = typeof entry.sha256 === 'string' ? entry.sha256.trim().toLowerCase() : '';
-    if (!SHA256.test(sha)) return report([...at, 'sha256'], `${file}: data file ${entry.path} needs a \`sha256\` of 64 hex digits (sha256sum ${entry.path}).`);
+    if (!SHA256.test(sha)) {
+      report(
+        [...at, 'sha256'],
+        `${file}: data file ${entry.path} needs a \`sha256\` of 64 hex digits (sha256sum ${entry.path}).`,
+      );
+      return;
+    }
     out.push({ path: String(entry.path), sha256: sha, line: lineOf(at) });
   });
 }

@@ -14,11 +14,26 @@ import { parseLocated } from './yaml-locate.js';
 
 const DEFAULT_FILE = 'experiment.yaml';
 
-const spec = checkSpec('experiment', 'The experiment config declares command, seed and data; data files match their sha256.', {
-  file: Type.Optional(Type.String({ minLength: 1, description: `The student's experiment config, YAML or JSON (default ${DEFAULT_FILE}).` })),
-  verify_data: Type.Optional(Type.Boolean({ description: 'Hash each declared data file and compare with its sha256 (default true).' })),
-  max_data_bytes: Type.Optional(Type.Integer({ minimum: 1, description: 'Largest data file hashed (default 2 GiB).' })),
-});
+const spec = checkSpec(
+  'experiment',
+  'The experiment config declares command, seed and data; data files match their sha256.',
+  {
+    file: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: `The student's experiment config, YAML or JSON (default ${DEFAULT_FILE}).`,
+      }),
+    ),
+    verify_data: Type.Optional(
+      Type.Boolean({
+        description: 'Hash each declared data file and compare with its sha256 (default true).',
+      }),
+    ),
+    max_data_bytes: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Largest data file hashed (default 2 GiB).' }),
+    ),
+  },
+);
 
 /** Options of the `experiment` check. */
 export interface ExperimentSpec extends CheckSpecBase {
@@ -42,19 +57,32 @@ export const experimentCheck: CheckDefinition<ExperimentSpec> = {
       text = (await readInputFile(absolute, file, { maxBytes: 1024 * 1024 })).toString('utf8');
     } catch (error) {
       if (!(error instanceof InputFileError)) throw error;
-      const hint = 'it must declare `command`, `seed` and `data` (source, split, version); see the assignment README';
-      return { status: 'fail', summary: `No readable ${file}`, findings: [{ level: 'error', file, message: `${error.message}; ${hint}.` }] };
+      const hint =
+        'it must declare `command`, `seed` and `data` (source, split, version); see the assignment README';
+      return {
+        status: 'fail',
+        summary: `No readable ${file}`,
+        findings: [{ level: 'error', file, message: `${error.message}; ${hint}.` }],
+      };
     }
     const document = parseLocated(text);
     if (document.errors.length > 0) {
       return {
         status: 'fail',
         summary: `${file} is not valid YAML/JSON`,
-        findings: document.errors.map((e) => ({ level: 'error' as const, file, ...(e.line ? { line: e.line } : {}), message: `${file} does not parse: ${e.message}` })),
+        findings: document.errors.map((e) => ({
+          level: 'error' as const,
+          file,
+          ...(e.line ? { line: e.line } : {}),
+          message: `${file} does not parse: ${e.message}`,
+        })),
       };
     }
     const facts = describeExperiment(document.value, file, document.lineOf, findings);
-    const hashes = options.verify_data === false ? { verified: 0, mismatched: 0 } : await verifyData(facts, options, context, findings);
+    const hashes =
+      options.verify_data === false
+        ? { verified: 0, mismatched: 0 }
+        : await verifyData(facts, options, context, findings);
     const failed = findings.some((finding) => finding.level === 'error');
     return {
       status: failed ? 'fail' : 'pass',
@@ -73,7 +101,12 @@ export const experimentCheck: CheckDefinition<ExperimentSpec> = {
 };
 
 /** Hashes every declared data file inside the submission and compares it with its declared sha256. */
-async function verifyData(facts: ExperimentFacts, options: ExperimentSpec, context: GradingContext, findings: Finding[]) {
+async function verifyData(
+  facts: ExperimentFacts,
+  options: ExperimentSpec,
+  context: GradingContext,
+  findings: Finding[],
+) {
   const maxBytes = options.max_data_bytes ?? 2 * 1024 ** 3;
   let verified = 0;
   let mismatched = 0;
@@ -83,18 +116,30 @@ async function verifyData(facts: ExperimentFacts, options: ExperimentSpec, conte
       const absolute = await resolveInside(context.submissionDir, data.path);
       const size = (await fileSize(absolute)) ?? 0;
       if (size > maxBytes) {
-        findings.push({ level: 'error', ...where, message: `${data.path} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} hashing limit.` });
+        findings.push({
+          level: 'error',
+          ...where,
+          message: `${data.path} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} hashing limit.`,
+        });
         continue;
       }
       const actual = await sha256File(absolute);
       if (actual === data.sha256) verified++;
       else {
         mismatched++;
-        findings.push({ level: 'error', ...where, message: `${data.path} has sha256 ${actual}, but ${facts.file} declares ${data.sha256}: the data changed since it was declared; re-hash it (sha256sum ${data.path}) or restore the declared version.` });
+        findings.push({
+          level: 'error',
+          ...where,
+          message: `${data.path} has sha256 ${actual}, but ${facts.file} declares ${data.sha256}: the data changed since it was declared; re-hash it (sha256sum ${data.path}) or restore the declared version.`,
+        });
       }
     } catch (error) {
       if (!(error instanceof InputFileError)) throw error;
-      findings.push({ level: 'error', ...where, message: `${error.message} (declared as a data file in ${facts.file}).` });
+      findings.push({
+        level: 'error',
+        ...where,
+        message: `${error.message} (declared as a data file in ${facts.file}).`,
+      });
     }
   }
   return { verified, mismatched };

@@ -11,32 +11,41 @@ import { formatBytes, InputFileError, readInputFile, resolveInside } from './sub
 import type { CheckDefinition, CheckOutcome, CheckSpecBase, GradingContext } from './types.js';
 import { type SubmissionFile, walkSubmission } from './walk-submission.js';
 
-const spec = checkSpec('files', 'Required files exist, are non-empty and small enough; README sections present.', {
-  required: Type.Optional(
-    Type.Array(Type.String({ minLength: 1 }), {
-      description: 'Paths or globs (`results/*.json`) that must each match at least one non-empty file.',
-    }),
-  ),
-  max_file_bytes: Type.Optional(
-    Type.Integer({ minimum: 1, description: 'Largest allowed size of any file in the submission.' }),
-  ),
-  max_total_bytes: Type.Optional(Type.Integer({ minimum: 1, description: 'Largest allowed submission size.' })),
-  readme: Type.Optional(
-    Type.Object(
-      {
-        file: Type.Optional(Type.String({ minLength: 1, description: 'The README path (default README.md).' })),
-        sections: Type.Array(Type.String({ minLength: 1 }), {
-          minItems: 1,
-          description: 'Headings that must appear (any level; case and numbering ignored), e.g. "Reproduction".',
-        }),
-        min_words: Type.Optional(
-          Type.Integer({ minimum: 0, description: 'Words each required section must hold (default 1).' }),
-        ),
-      },
-      { additionalProperties: false, description: 'README requirements.' },
+const spec = checkSpec(
+  'files',
+  'Required files exist, are non-empty and small enough; README sections present.',
+  {
+    required: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description: 'Paths or globs (`results/*.json`) that must each match at least one non-empty file.',
+      }),
     ),
-  ),
-});
+    max_file_bytes: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Largest allowed size of any file in the submission.' }),
+    ),
+    max_total_bytes: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Largest allowed submission size.' }),
+    ),
+    readme: Type.Optional(
+      Type.Object(
+        {
+          file: Type.Optional(
+            Type.String({ minLength: 1, description: 'The README path (default README.md).' }),
+          ),
+          sections: Type.Array(Type.String({ minLength: 1 }), {
+            minItems: 1,
+            description:
+              'Headings that must appear (any level; case and numbering ignored), e.g. "Reproduction".',
+          }),
+          min_words: Type.Optional(
+            Type.Integer({ minimum: 0, description: 'Words each required section must hold (default 1).' }),
+          ),
+        },
+        { additionalProperties: false, description: 'README requirements.' },
+      ),
+    ),
+  },
+);
 
 /** Options of the `files` check. */
 export interface FilesSpec extends CheckSpecBase {
@@ -56,10 +65,17 @@ export const filesCheck: CheckDefinition<FilesSpec> = {
     const walk = await walkSubmission(context.submissionDir);
     const findings: Finding[] = [];
     if (walk.truncated) {
-      findings.push({ level: 'error', message: 'The submission holds over 100,000 entries; remove generated files.' });
+      findings.push({
+        level: 'error',
+        message: 'The submission holds over 100,000 entries; remove generated files.',
+      });
     }
     for (const link of walk.links) {
-      findings.push({ level: 'warning', file: link, message: `${link} is a symbolic link and is not graded; commit the file itself.` });
+      findings.push({
+        level: 'warning',
+        file: link,
+        message: `${link} is a symbolic link and is not graded; commit the file itself.`,
+      });
     }
     const missing = checkRequired(options.required ?? [], walk.files, findings);
     const totalBytes = checkSizes(options, walk.files, findings);
@@ -91,10 +107,18 @@ function checkRequired(patterns: string[], files: SubmissionFile[], findings: Fi
     const found = files.filter((file) => matches(file.path));
     if (found.length === 0) {
       missing++;
-      findings.push({ level: 'error', file: pattern, message: `Required file ${pattern} is missing; add and commit it.` });
+      findings.push({
+        level: 'error',
+        file: pattern,
+        message: `Required file ${pattern} is missing; add and commit it.`,
+      });
     } else if (found.every((file) => file.size === 0)) {
       missing++;
-      findings.push({ level: 'error', file: found[0]!.path, message: `${found[0]!.path} is empty; it must have content.` });
+      findings.push({
+        level: 'error',
+        file: found[0]!.path,
+        message: `${found[0]!.path} is empty; it must have content.`,
+      });
     }
   }
   return missing;
@@ -123,7 +147,11 @@ function checkSizes(options: FilesSpec, files: SubmissionFile[], findings: Findi
 }
 
 /** Reports each required README section that is absent or too short; returns how many. */
-async function checkReadme(readme: NonNullable<FilesSpec['readme']>, context: GradingContext, findings: Finding[]) {
+async function checkReadme(
+  readme: NonNullable<FilesSpec['readme']>,
+  context: GradingContext,
+  findings: Finding[],
+) {
   const file = readme.file ?? 'README.md';
   let text: string;
   try {
@@ -131,7 +159,11 @@ async function checkReadme(readme: NonNullable<FilesSpec['readme']>, context: Gr
     text = (await readInputFile(absolute, file, { maxBytes: 5 * 1024 * 1024 })).toString('utf8');
   } catch (error) {
     if (!(error instanceof InputFileError)) throw error;
-    findings.push({ level: 'error', file, message: `${error.message}; the README must have the sections: ${readme.sections.join(', ')}.` });
+    findings.push({
+      level: 'error',
+      file,
+      message: `${error.message}; the README must have the sections: ${readme.sections.join(', ')}.`,
+    });
     return readme.sections.length;
   }
   const sections = markdownSections(text);
@@ -142,10 +174,19 @@ async function checkReadme(readme: NonNullable<FilesSpec['readme']>, context: Gr
     if (!found) {
       missing++;
       const present = sections.map((section) => `"${section.title}"`).join(', ') || 'none';
-      findings.push({ level: 'error', file, message: `${file} has no "${wanted}" section; add a heading "## ${wanted}". Headings found: ${present}.` });
+      findings.push({
+        level: 'error',
+        file,
+        message: `${file} has no "${wanted}" section; add a heading "## ${wanted}". Headings found: ${present}.`,
+      });
     } else if (found.words < minWords) {
       missing++;
-      findings.push({ level: 'error', file, line: found.line, message: `The "${found.title}" section has ${found.words} words; write at least ${minWords}.` });
+      findings.push({
+        level: 'error',
+        file,
+        line: found.line,
+        message: `The "${found.title}" section has ${found.words} words; write at least ${minWords}.`,
+      });
     }
   }
   return missing;

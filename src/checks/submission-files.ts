@@ -41,7 +41,10 @@ export async function resolveInside(root: string, relative: string, mustExist = 
   }
   const realRoot = await realpath(root);
   if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
-    throw new InputFileError(relative, `${relative} is a link that points outside the submission; commit the file itself`);
+    throw new InputFileError(
+      relative,
+      `${relative} is a link that points outside the submission; commit the file itself`,
+    );
   }
   return real;
 }
@@ -59,13 +62,22 @@ export interface ReadOptions {
  * Opens with O_NOFOLLOW and checks the opened descriptor, so the file cannot be swapped between
  * the size check and the read.
  */
-export async function readInputFile(absolute: string, display: string, options: ReadOptions): Promise<Buffer> {
+export async function readInputFile(
+  absolute: string,
+  display: string,
+  options: ReadOptions,
+): Promise<Buffer> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'was not found' : code === 'ELOOP' ? 'is a symbolic link' : `could not be opened (${code})`;
+    const why =
+      code === 'ENOENT'
+        ? 'was not found'
+        : code === 'ELOOP'
+          ? 'is a symbolic link'
+          : `could not be opened (${code})`;
     throw new InputFileError(display, `${display} ${why}`, { cause: error });
   }
   try {
@@ -86,7 +98,10 @@ export async function readInputFile(absolute: string, display: string, options: 
     }
     const content = offset === info.size ? buffer : buffer.subarray(0, offset);
     if ((options.text ?? true) && looksBinary(content)) {
-      throw new InputFileError(display, `${display} looks like a binary file (it contains NUL bytes); a text file was expected`);
+      throw new InputFileError(
+        display,
+        `${display} looks like a binary file (it contains NUL bytes); a text file was expected`,
+      );
     }
     return content;
   } finally {

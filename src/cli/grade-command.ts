@@ -61,7 +61,11 @@ export interface GradeOutput {
 }
 
 /** Runs `mlgrade grade`; returns the exit code. `onGraded` sees the results (used by the demo). */
-export async function gradeCommand(argv: string[], io: CliIO, onGraded?: (output: GradeOutput) => void): Promise<number> {
+export async function gradeCommand(
+  argv: string[],
+  io: CliIO,
+  onGraded?: (output: GradeOutput) => void,
+): Promise<number> {
   const { values, positionals } = parseCliArgs(argv, OPTIONS);
   if (positionals.length !== 1) throw new UsageError('give exactly one SUBMISSION directory');
   if (!values.config) throw new UsageError('--config FILE is required');
@@ -71,7 +75,9 @@ export async function gradeCommand(argv: string[], io: CliIO, onGraded?: (output
   const loaded = await loadConfig(values.config);
   for (const problem of loaded.problems) io.stderr(`${formatProblem(problem)}\n`);
   if (!loaded.config) {
-    io.stderr(`mlgrade: ${values.config} is not a valid course config; nothing was graded. Run \`mlgrade validate ${values.config}\` while fixing it.\n`);
+    io.stderr(
+      `mlgrade: ${values.config} is not a valid course config; nothing was graded. Run \`mlgrade validate ${values.config}\` while fixing it.\n`,
+    );
     return 2;
   }
   const course = loaded.config;
@@ -83,7 +89,13 @@ export async function gradeCommand(argv: string[], io: CliIO, onGraded?: (output
     ...(submittedAt ? { submittedAt } : {}),
     ...(course.course.timezone ? { courseTimezone: course.course.timezone } : {}),
   });
-  const render = { course: course.course, assignment, results, score, options: { showHidden: Boolean(values['show-hidden']) } };
+  const render = {
+    course: course.course,
+    assignment,
+    results,
+    score,
+    options: { showHidden: Boolean(values['show-hidden']) },
+  };
   if (values.json) await writeFile(values.json, `${JSON.stringify({ ...results, score }, null, 2)}\n`);
   if (values.markdown) await writeFile(values.markdown, renderMarkdown(render));
   io.stdout(renderTerminal(render, { color: io.color && !values['no-color'] }));

@@ -51,7 +51,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`mlgrade ${name}: internal error: ${message}\nThis is a bug in mlgrade; please report it with the command you ran.\n`);
+    io.stderr(
+      `mlgrade ${name}: internal error: ${message}\nThis is a bug in mlgrade; please report it with the command you ran.\n`,
+    );
     if (process.env.MLGRADE_DEBUG && error instanceof Error) io.stderr(`${error.stack}\n`);
     return 3;
   }

@@ -20,7 +20,10 @@ const Id = (pattern: string, description: string) => Type.String({ pattern, desc
 export const LatePolicySchema = Type.Object(
   {
     grace_minutes: Type.Optional(
-      Type.Integer({ minimum: 0, description: 'Minutes after the due time that still count as on time (default 0).' }),
+      Type.Integer({
+        minimum: 0,
+        description: 'Minutes after the due time that still count as on time (default 0).',
+      }),
     ),
     per_day: Type.Number({
       minimum: 0,
@@ -28,7 +31,11 @@ export const LatePolicySchema = Type.Object(
       description: 'Percent of the assignment points deducted per started day late.',
     }),
     max_penalty: Type.Optional(
-      Type.Number({ minimum: 0, maximum: 100, description: 'Cap on the total deduction, in percent (default 100).' }),
+      Type.Number({
+        minimum: 0,
+        maximum: 100,
+        description: 'Cap on the total deduction, in percent (default 100).',
+      }),
     ),
     reject_after_days: Type.Optional(
       Type.Number({
@@ -44,7 +51,9 @@ export type LatePolicy = Static<typeof LatePolicySchema>;
 /** How many graded attempts count and which one stands. */
 export const AttemptPolicySchema = Type.Object(
   {
-    max: Type.Optional(Type.Integer({ minimum: 1, description: 'Graded attempts allowed (default unlimited).' })),
+    max: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Graded attempts allowed (default unlimited).' }),
+    ),
     keep: Type.Optional(
       Type.Union([Type.Literal('best'), Type.Literal('last')], {
         description: 'Which attempt counts: best or last (default best).',
@@ -70,7 +79,9 @@ export type Level = Static<typeof LevelSchema>;
 export const ScaleSchema = Type.Object(
   {
     zero_at: Type.Number({ description: 'Metric value worth 0 points.' }),
-    full_at: Type.Number({ description: 'Metric value worth full points (may be below zero_at for lower-is-better).' }),
+    full_at: Type.Number({
+      description: 'Metric value worth full points (may be below zero_at for lower-is-better).',
+    }),
   },
   { additionalProperties: false },
 );
@@ -97,7 +108,10 @@ export const CriterionSchema = Type.Object(
     ),
     scale: Type.Optional(ScaleSchema),
     pass: Type.Optional(
-      Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$', description: 'Full points when this check passes, 0 when it fails.' }),
+      Type.String({
+        pattern: '^[a-z0-9][a-z0-9_-]*$',
+        description: 'Full points when this check passes, 0 when it fails.',
+      }),
     ),
     manual: Type.Optional(
       Type.Literal(true, { description: 'Scored by an instructor (`/mlgrade score`); pending until then.' }),
@@ -121,13 +135,19 @@ function assignmentSchema(checkItem: TSchema) {
         }),
       ),
       due: Type.Optional(
-        Type.String({ pattern: DUE_PATTERN, description: 'Due date-time, e.g. `2026-12-04T23:59` (in `timezone`).' }),
+        Type.String({
+          pattern: DUE_PATTERN,
+          description: 'Due date-time, e.g. `2026-12-04T23:59` (in `timezone`).',
+        }),
       ),
       timezone: Type.Optional(
         Type.String({ description: 'IANA time zone for `due` (default: the course time zone).' }),
       ),
       weight: Type.Optional(
-        Type.Number({ minimum: 0, description: 'Weight in the course total (default 1; relative to the others).' }),
+        Type.Number({
+          minimum: 0,
+          description: 'Weight in the course total (default 1; relative to the others).',
+        }),
       ),
       late: Type.Optional(LatePolicySchema),
       attempts: Type.Optional(AttemptPolicySchema),
@@ -145,13 +165,19 @@ function assignmentSchema(checkItem: TSchema) {
 export function buildConfigSchema(checkSpecs: ReadonlyMap<string, TSchema>) {
   const kinds = [...checkSpecs.keys()];
   const checkItem = Type.Object(
-    { kind: Type.Union(kinds.map((k) => Type.Literal(k)), { description: `Check kind: ${kinds.join(', ')}.` }) },
+    {
+      kind: Type.Union(
+        kinds.map((k) => Type.Literal(k)),
+        { description: `Check kind: ${kinds.join(', ')}.` },
+      ),
+    },
     {
       required: ['id', 'kind'],
       description: 'One check. Its options depend on `kind`.',
       // if/then per kind keeps ajv's errors pointed at the offending option instead of a oneOf pile-up.
       allOf: kinds.map((kind) => ({
         if: { properties: { kind: { const: kind } }, required: ['kind'] },
+        // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword, not a thenable.
         then: checkSpecs.get(kind),
       })),
     },
@@ -159,20 +185,26 @@ export function buildConfigSchema(checkSpecs: ReadonlyMap<string, TSchema>) {
   return Type.Object(
     {
       _extends: Type.Optional(
-        Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })], {
-          description:
-            'Base config(s) merged under this one: `preset:<name>` for a built-in preset or a path relative to this file.',
-        }),
+        Type.Union(
+          [Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })],
+          {
+            description:
+              'Base config(s) merged under this one: `preset:<name>` for a built-in preset or a path relative to this file.',
+          },
+        ),
       ),
       $schema: Type.Optional(Type.String({ description: 'Editor hint; ignored.' })),
       course: Type.Object(
         {
           id: Id('^[a-z0-9][a-z0-9_-]*$', 'Course id, e.g. `cs329s-fall-2026`.'),
           title: Type.String({ minLength: 1, description: 'Course title.' }),
-          timezone: Type.Optional(Type.String({ description: 'IANA time zone for due dates (default UTC).' })),
+          timezone: Type.Optional(
+            Type.String({ description: 'IANA time zone for due dates (default UTC).' }),
+          ),
           data_dir: Type.Optional(
             Type.String({
-              description: 'Hidden data directory, relative to this file; `--data` on the command line overrides it.',
+              description:
+                'Hidden data directory, relative to this file; `--data` on the command line overrides it.',
             }),
           ),
         },

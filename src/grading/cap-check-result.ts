@@ -25,7 +25,10 @@ function capFindings(findings: readonly Finding[]): Finding[] {
     ...(finding.file === undefined ? {} : { file: clip(finding.file, 1024) }),
   }));
   if (findings.length > MAX_FINDINGS) {
-    kept.push({ level: 'warning', message: `${findings.length - MAX_FINDINGS} more findings were not kept.` });
+    kept.push({
+      level: 'warning',
+      message: `${findings.length - MAX_FINDINGS} more findings were not kept.`,
+    });
   }
   return kept;
 }

@@ -119,7 +119,8 @@ export const ResultsSchema = Type.Object(
       Type.Unsafe<Static<typeof AssignmentScoreSchema>>({
         ...AssignmentScoreSchema,
         $id: undefined,
-        description: 'Rubric score where the results were produced (the CLI). Informational: the app re-scores.',
+        description:
+          'Rubric score where the results were produced (the CLI). Informational: the app re-scores.',
       }),
     ),
   },

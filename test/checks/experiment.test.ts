@@ -27,7 +27,12 @@ describe('experiment check', () => {
     const outcome = await runCheck(experimentCheck, {}, contextFor(dir));
     expect(outcome.findings).toEqual([]);
     expect(outcome.status).toBe('pass');
-    expect(outcome.metrics).toEqual({ fields_missing: 0, data_files: 1, data_files_verified: 1, data_files_mismatched: 0 });
+    expect(outcome.metrics).toEqual({
+      fields_missing: 0,
+      data_files: 1,
+      data_files_verified: 1,
+      data_files_mismatched: 0,
+    });
   });
 
   it('catches changed data and points at the declaring line', async () => {
@@ -46,7 +51,9 @@ describe('experiment check', () => {
   });
 
   it('reports each missing field with its line', async () => {
-    const dir = await tempDir({ 'exp.json': '{\n  "command": "",\n  "seed": "abc",\n  "data": {"source": "kaggle"}\n}\n' });
+    const dir = await tempDir({
+      'exp.json': '{\n  "command": "",\n  "seed": "abc",\n  "data": {"source": "kaggle"}\n}\n',
+    });
     const outcome = await runCheck(experimentCheck, { file: 'exp.json' }, contextFor(dir));
     expect(outcome.status).toBe('fail');
     expect(outcome.metrics?.fields_missing).toBe(4);
@@ -69,7 +76,9 @@ describe('experiment check', () => {
   it('fails clearly when the config is missing', async () => {
     const dir = await tempDir({});
     const outcome = await runCheck(experimentCheck, {}, contextFor(dir));
-    expect(outcome.findings![0]!.message).toMatch(/experiment\.yaml was not found; it must declare `command`/);
+    expect(outcome.findings![0]!.message).toMatch(
+      /experiment\.yaml was not found; it must declare `command`/,
+    );
   });
 
   it('refuses a data file declared outside the submission', async () => {
@@ -81,7 +90,8 @@ describe('experiment check', () => {
   });
 
   it('accepts a list of seeds and a list of datasets', async () => {
-    const yaml = 'command: [python, train.py]\nseed: [1, 2, 3]\ndata:\n  - {source: a, split: train, version: 1}\n  - {source: b, split: test, version: 2}\n';
+    const yaml =
+      'command: [python, train.py]\nseed: [1, 2, 3]\ndata:\n  - {source: a, split: train, version: 1}\n  - {source: b, split: test, version: 2}\n';
     const dir = await tempDir({ 'experiment.yaml': yaml });
     const outcome = await runCheck(experimentCheck, {}, contextFor(dir));
     expect(outcome.status).toBe('pass');

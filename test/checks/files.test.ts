@@ -4,24 +4,41 @@ import { describe, expect, it } from 'vitest';
 import { filesCheck } from '../../src/checks/files.js';
 import { contextFor, runCheck, tempDir } from '../helpers/temp-dir.js';
 
-const README = '# Project\n\n## Reproduction\n\nRun `python train.py --seed 1`.\n\n## Results\n\nAccuracy 0.91.\n';
+const README =
+  '# Project\n\n## Reproduction\n\nRun `python train.py --seed 1`.\n\n## Results\n\nAccuracy 0.91.\n';
 
 describe('files check', () => {
   it('passes when every required pattern matches a non-empty file and the README has its sections', async () => {
-    const dir = await tempDir({ 'README.md': README, 'results/metrics.json': '{"accuracy": 0.9}', 'train.py': 'print(1)' });
+    const dir = await tempDir({
+      'README.md': README,
+      'results/metrics.json': '{"accuracy": 0.9}',
+      'train.py': 'print(1)',
+    });
     const outcome = await runCheck(
       filesCheck,
-      { required: ['README.md', 'results/*.json', 'train.py'], readme: { sections: ['Reproduction', 'results'] } },
+      {
+        required: ['README.md', 'results/*.json', 'train.py'],
+        readme: { sections: ['Reproduction', 'results'] },
+      },
       contextFor(dir),
     );
     expect(outcome.status).toBe('pass');
-    expect(outcome.metrics).toMatchObject({ required: 3, required_missing: 0, files: 3, sections_missing: 0 });
+    expect(outcome.metrics).toMatchObject({
+      required: 3,
+      required_missing: 0,
+      files: 3,
+      sections_missing: 0,
+    });
     expect(outcome.findings).toEqual([]);
   });
 
   it('names each missing or empty required file', async () => {
     const dir = await tempDir({ 'README.md': README, 'results/empty.json': '' });
-    const outcome = await runCheck(filesCheck, { required: ['results/*.json', 'config.yaml'] }, contextFor(dir));
+    const outcome = await runCheck(
+      filesCheck,
+      { required: ['results/*.json', 'config.yaml'] },
+      contextFor(dir),
+    );
     expect(outcome.status).toBe('fail');
     expect(outcome.metrics?.required_missing).toBe(2);
     const messages = outcome.findings!.map((finding) => finding.message);
@@ -38,8 +55,15 @@ describe('files check', () => {
     );
     expect(outcome.status).toBe('fail');
     expect(outcome.findings).toEqual([
-      expect.objectContaining({ file: 'README.md', line: 3, message: expect.stringContaining('has 0 words') }),
-      expect.objectContaining({ file: 'README.md', message: expect.stringContaining('Headings found: "Title", "1. Reproduction:", "Setup"') }),
+      expect.objectContaining({
+        file: 'README.md',
+        line: 3,
+        message: expect.stringContaining('has 0 words'),
+      }),
+      expect.objectContaining({
+        file: 'README.md',
+        message: expect.stringContaining('Headings found: "Title", "1. Reproduction:", "Setup"'),
+      }),
     ]);
   });
 
@@ -51,7 +75,11 @@ describe('files check', () => {
 
   it('enforces per-file and total size limits', async () => {
     const dir = await tempDir({ 'weights.bin': new Uint8Array(2048), 'a.txt': 'x' });
-    const outcome = await runCheck(filesCheck, { max_file_bytes: 1024, max_total_bytes: 1500 }, contextFor(dir));
+    const outcome = await runCheck(
+      filesCheck,
+      { max_file_bytes: 1024, max_total_bytes: 1500 },
+      contextFor(dir),
+    );
     expect(outcome.status).toBe('fail');
     expect(outcome.findings!.map((finding) => finding.message)).toEqual([
       expect.stringMatching(/^weights\.bin is 2\.0 KiB, over the 1\.0 KiB limit per file/),
@@ -65,13 +93,21 @@ describe('files check', () => {
     await symlink(path.join(outside, 'secret.txt'), path.join(dir, 'labels.txt'));
     const outcome = await runCheck(filesCheck, { required: ['labels.txt'] }, contextFor(dir));
     expect(outcome.status).toBe('fail');
-    expect(outcome.findings).toContainEqual(expect.objectContaining({ level: 'warning', file: 'labels.txt' }));
-    expect(outcome.findings).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringContaining('labels.txt is missing') }));
+    expect(outcome.findings).toContainEqual(
+      expect.objectContaining({ level: 'warning', file: 'labels.txt' }),
+    );
+    expect(outcome.findings).toContainEqual(
+      expect.objectContaining({ level: 'error', message: expect.stringContaining('labels.txt is missing') }),
+    );
   });
 
   it('refuses a README path that escapes the submission', async () => {
     const dir = await tempDir({});
-    const outcome = await runCheck(filesCheck, { readme: { file: '../README.md', sections: ['Reproduction'] } }, contextFor(dir));
+    const outcome = await runCheck(
+      filesCheck,
+      { readme: { file: '../README.md', sections: ['Reproduction'] } },
+      contextFor(dir),
+    );
     expect(outcome.status).toBe('fail');
     expect(outcome.findings![0]!.message).toContain('must be relative and stay inside');
   });

@@ -68,8 +68,16 @@ describe('mlgrade grade', () => {
   });
 
   it('refuses an invalid config before grading anything, exit 2 with file:line', async () => {
-    const dir = await tempDir({ 'bad.yml': 'course:\n  id: x\n  title: X\nassignments:\n  - id: a\n    title: A\n    checks: []\n    rubric: []\n' });
-    const { code, stdout, stderr } = await runCli(['grade', exampleSubmission('m4-passing'), '--config', path.join(dir, 'bad.yml')]);
+    const dir = await tempDir({
+      'bad.yml':
+        'course:\n  id: x\n  title: X\nassignments:\n  - id: a\n    title: A\n    checks: []\n    rubric: []\n',
+    });
+    const { code, stdout, stderr } = await runCli([
+      'grade',
+      exampleSubmission('m4-passing'),
+      '--config',
+      path.join(dir, 'bad.yml'),
+    ]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/bad\.yml:7:\d+\s+assignments\[0\]\.checks/);
@@ -77,19 +85,39 @@ describe('mlgrade grade', () => {
   });
 
   it('reports usage errors with the usage text, exit 2', async () => {
-    expect((await runCli(['grade', exampleSubmission('m4-passing')])).stderr).toContain('--config FILE is required');
+    expect((await runCli(['grade', exampleSubmission('m4-passing')])).stderr).toContain(
+      '--config FILE is required',
+    );
     const missing = await runCli(['grade', '/no/such/dir', '--config', EXAMPLE_CONFIG]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('SUBMISSION /no/such/dir does not exist');
-    const flag = await runCli(['grade', exampleSubmission('m4-passing'), '--config', EXAMPLE_CONFIG, '--frobnicate']);
+    const flag = await runCli([
+      'grade',
+      exampleSubmission('m4-passing'),
+      '--config',
+      EXAMPLE_CONFIG,
+      '--frobnicate',
+    ]);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain("Unknown option '--frobnicate'");
-    const date = await runCli(['grade', exampleSubmission('m4-passing'), '--config', EXAMPLE_CONFIG, '--submitted-at', 'yesterday']);
+    const date = await runCli([
+      'grade',
+      exampleSubmission('m4-passing'),
+      '--config',
+      EXAMPLE_CONFIG,
+      '--submitted-at',
+      'yesterday',
+    ]);
     expect(date.stderr).toContain('--submitted-at "yesterday" is not an ISO date-time');
   });
 
   it('runs as a real process through bin/mlgrade.js with the documented exit code', async () => {
-    const { code, stdout, stderr } = await spawnCli(['grade', 'examples/submissions/m4-under-threshold', '--config', 'examples/course/mlgrade.yml']);
+    const { code, stdout, stderr } = await spawnCli([
+      'grade',
+      'examples/submissions/m4-under-threshold',
+      '--config',
+      'examples/course/mlgrade.yml',
+    ]);
     expect(code).toBe(1);
     expect(stdout).toContain('Beginning');
     expect(stderr).not.toMatch(/\bat .*\.js:\d+/);

@@ -30,10 +30,14 @@ export async function runCli(argv: string[]) {
 /** Runs `node bin/mlgrade.js ARGV` as a child process (needs `npm run build` first, as `npm test` does). */
 export async function spawnCli(argv: string[]) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'bin', 'mlgrade.js'), ...argv], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'mlgrade.js'), ...argv],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
