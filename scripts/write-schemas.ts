@@ -13,7 +13,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkSpecSchemas } from '../src/checks/registry.js';
+import { CHECKS, checkSpecSchemas } from '../src/checks/registry.js';
 import { generatedValidatorSource } from '../src/config/compile-validator.js';
 import { buildConfigSchema } from '../src/config/schema.js';
 import { ResultsSchema } from '../src/grading/results-schema.js';
@@ -33,7 +33,7 @@ export async function schemaFiles(): Promise<SchemaFile[]> {
     { path: 'schemas/mlgrade-results.schema.json', content: pretty(ResultsSchema) },
     {
       path: 'src/config/config-validator.generated.ts',
-      content: await generatedValidatorSource(configSchema),
+      content: await generatedValidatorSource(CHECKS),
     },
   ];
 }

@@ -1,19 +1,30 @@
 /**
- * The config schema validator, fast to start.
+ * The rules a config is validated with — the schema validator and the metric names each check kind
+ * reports — fast to start.
  *
- * Compiling the config schema with ajv (and loading ajv at all) costs over 100 ms, about a third of
- * `mlgrade validate`'s budget. So `npm run schema` also writes ajv's standalone code for the
- * registry's schema into config-validator.generated.ts, with a hash of the schema it was made from.
- * At run time that code is used when the hash still matches the schema built now; otherwise (a kind
- * added since, or tests with their own kinds) ajv compiles the schema as before. A stale file can
- * make validation slower, never wrong; test/config/schema-files.test.ts keeps it current.
+ * Loading ajv and compiling the config schema costs over 100 ms, and building the schema at all
+ * means loading TypeBox and every check module (another 100 ms or more): together more than
+ * `mlgrade validate`'s whole budget. So `npm run schema` writes config-validator.generated.ts: ajv's
+ * standalone code for the registry's schema, the kinds' metric names, and a hash of both.
+ *
+ * - {@link generatedRules} uses that file alone; load-config.ts takes it first.
+ * - {@link rulesFor} checks a set of check definitions against the hash and compiles with ajv when
+ *   they differ (a kind or metric added without `npm run schema`, or tests with their own kinds).
+ * load-config.ts confirms every config that has errors with rulesFor over the live registry, so a
+ * stale file can cost time, not a wrong "unknown kind". test/config/schema-files.test.ts fails on a
+ * stale file, as for the committed JSON Schemas.
  */
 import { createHash } from 'node:crypto';
 import type { TSchema } from '@sinclair/typebox';
 import type { Options, ValidateFunction } from 'ajv';
 import type { CheckDefinition } from '../checks/types.js';
-import { GENERATED_SCHEMA_HASH, validate as generatedValidate } from './config-validator.generated.js';
-import { buildConfigSchema } from './schema.js';
+import * as generated from './config-validator.generated.js';
+
+/** What validation needs: the schema validator, and per kind the metric names it reports. */
+export interface ConfigRules {
+  validate: ValidateFunction;
+  metrics: ReadonlyMap<string, readonly string[]>;
+}
 
 /**
  * ajv options for both paths. strict off: TypeBox schemas carry annotations ajv does not know.
@@ -22,31 +33,45 @@ import { buildConfigSchema } from './schema.js';
  */
 const AJV_OPTIONS: Options = { allErrors: true, strict: false, verbose: true, validateFormats: false };
 
-const validators = new WeakMap<ReadonlyMap<string, CheckDefinition>, ValidateFunction>();
+const compiled = new WeakMap<
+  ReadonlyMap<string, CheckDefinition>,
+  { rules: ConfigRules; generated: boolean }
+>();
 
-/** The config schema for a set of check kinds. */
-export function configSchema(checks: ReadonlyMap<string, CheckDefinition>): TSchema {
-  return buildConfigSchema(new Map([...checks].map(([kind, definition]) => [kind, definition.spec])));
+/** The generated rules, without loading ajv, TypeBox or the checks. */
+export function generatedRules(): ConfigRules {
+  return {
+    validate: generated.validate as unknown as ValidateFunction,
+    metrics: new Map(Object.entries(generated.GENERATED_METRICS as Record<string, string[]>)),
+  };
 }
 
-/** Identifies a schema by content, to tell whether the generated validator was made from it. */
-export function schemaHash(schema: TSchema): string {
-  return createHash('sha256').update(JSON.stringify(schema)).digest('hex');
-}
-
-/** The validator for `checks`: the generated one when current, else compiled now (once per map). */
-export async function configValidator(
+/** The rules for `checks`: the generated ones when made from exactly these, else compiled now. */
+export async function rulesFor(
   checks: ReadonlyMap<string, CheckDefinition>,
-): Promise<ValidateFunction> {
-  const cached = validators.get(checks);
+): Promise<{ rules: ConfigRules; generated: boolean }> {
+  const cached = compiled.get(checks);
   if (cached) return cached;
-  const schema = configSchema(checks);
-  const validate =
-    schemaHash(schema) === GENERATED_SCHEMA_HASH
-      ? (generatedValidate as unknown as ValidateFunction)
-      : await compileNow(schema);
-  validators.set(checks, validate);
-  return validate;
+  const { schema, metrics } = await describeChecks(checks);
+  const result =
+    rulesHash(schema, metrics) === generated.GENERATED_RULES_HASH
+      ? { rules: generatedRules(), generated: true }
+      : { rules: { validate: await compileNow(schema), metrics }, generated: false };
+  compiled.set(checks, result);
+  return result;
+}
+
+async function describeChecks(checks: ReadonlyMap<string, CheckDefinition>) {
+  // Imported here so the generated path never loads TypeBox.
+  const { buildConfigSchema } = await import('./schema.js');
+  const schema = buildConfigSchema(new Map([...checks].map(([kind, definition]) => [kind, definition.spec])));
+  const metrics = new Map([...checks].map(([kind, definition]) => [kind, definition.metrics]));
+  return { schema, metrics };
+}
+
+function rulesHash(schema: TSchema, metrics: ReadonlyMap<string, readonly string[]>): string {
+  const content = JSON.stringify({ schema, metrics: Object.fromEntries(metrics) });
+  return createHash('sha256').update(content).digest('hex');
 }
 
 async function compileNow(schema: TSchema): Promise<ValidateFunction> {
@@ -55,10 +80,13 @@ async function compileNow(schema: TSchema): Promise<ValidateFunction> {
 }
 
 /**
- * Source of config-validator.generated.ts for `schema`: ajv's standalone ES module (given a
- * `require` for the runtime helpers it loads) and the hash of the schema it was made from.
+ * Source of config-validator.generated.ts for `checks`: ajv's standalone ES module (given a
+ * `require` for the runtime helpers it loads), the metric names, and the hash of both.
  */
-export async function generatedValidatorSource(schema: TSchema): Promise<string> {
+export async function generatedValidatorSource(
+  checks: ReadonlyMap<string, CheckDefinition>,
+): Promise<string> {
+  const { schema, metrics } = await describeChecks(checks);
   const { Ajv } = await import('ajv');
   // A CommonJS module: its exports object arrives as `default`, the function as `default.default`.
   const standaloneCode = (await import('ajv/dist/standalone/index.js')).default.default;
@@ -78,7 +106,8 @@ export async function generatedValidatorSource(schema: TSchema): Promise<string>
           'const require = createRequire(import.meta.url);',
         ]
       : []),
-    `export const GENERATED_SCHEMA_HASH = ${JSON.stringify(schemaHash(schema))};`,
+    `export const GENERATED_RULES_HASH = ${JSON.stringify(rulesHash(schema, metrics))};`,
+    `export const GENERATED_METRICS = ${JSON.stringify(Object.fromEntries(metrics))};`,
     code,
     '',
   ].join('\n');

@@ -10,23 +10,24 @@
  * returned only when there is no error (warnings allowed).
  */
 import path from 'node:path';
-import { CHECKS } from '../checks/registry.js';
 import type { CheckDefinition } from '../checks/types.js';
-import { configValidator } from './compile-validator.js';
+import { type ConfigRules, generatedRules, rulesFor } from './compile-validator.js';
 import { ConfigError, type ConfigProblem, sortProblems } from './config-problem.js';
 import { type ConfigReader, MAX_CONFIG_BYTES, readFromDisk } from './read-config-file.js';
 import { resolveConfig } from './resolve-extends.js';
 import type { CourseConfig } from './schema.js';
-import { schemaProblems } from './schema-errors.js';
 import { semanticProblems } from './validate-semantics.js';
-import { toPlain } from './yaml-positions.js';
+import { toPlain, type YamlNode } from './yaml-positions.js';
 
 export type { ConfigProblem } from './config-problem.js';
 export { ConfigError, formatProblem, sortProblems } from './config-problem.js';
 
 /** Options for {@link loadConfig}; all optional. */
 export interface LoadConfigOptions {
-  /** Check kinds to validate against (default: the registry). Tests pass their own. */
+  /**
+   * Check kinds to validate against (default: the registry, through the rules `npm run schema`
+   * generated from it, so that `mlgrade validate` need not load every check). Tests pass their own.
+   */
   checks?: ReadonlyMap<string, CheckDefinition>;
   /** Files under this directory are shown relative to it in problems (default: the working directory). */
   displayRoot?: string;
@@ -48,7 +49,6 @@ export interface LoadedConfig {
 
 /** Loads, merges and validates a config file. Never throws for problems in the config itself. */
 export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
-  const checks = options.checks ?? CHECKS;
   const displayRoot = path.resolve(options.displayRoot ?? process.cwd());
   const problems: ConfigProblem[] = [];
   const context = {
@@ -64,9 +64,7 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   // A base that failed to load leaves holes ("missing course"); reporting those would mislead.
   if (!root || !context.complete) return { config: undefined, problems: sortProblems(problems), sources };
   const value = toPlain(root);
-  const validate = await configValidator(checks);
-  if (!validate(value)) problems.push(...schemaProblems(validate.errors ?? [], root));
-  problems.push(...semanticProblems(value, root, checks));
+  problems.push(...(await validateValue(value, root, options.checks)));
   const valid = !problems.some((problem) => problem.level === 'error');
   return { config: valid ? (value as CourseConfig) : undefined, problems: sortProblems(problems), sources };
 }
@@ -76,6 +74,33 @@ export async function requireConfig(file: string, options?: LoadConfigOptions): 
   const { config, problems } = await loadConfig(file, options);
   if (!config) throw new ConfigError(problems);
   return config;
+}
+
+/** Schema and semantic problems of the merged value. */
+async function validateValue(
+  value: unknown,
+  root: YamlNode,
+  checks: ReadonlyMap<string, CheckDefinition> | undefined,
+): Promise<ConfigProblem[]> {
+  if (checks) return check(value, root, (await rulesFor(checks)).rules);
+  const fast = await check(value, root, generatedRules());
+  if (!fast.some((problem) => problem.level === 'error')) return fast;
+  // Before blaming the config, make sure the generated rules are the registry's current ones (a
+  // kind or metric added without `npm run schema` would otherwise read as the author's mistake).
+  const { CHECKS } = await import('../checks/registry.js');
+  const current = await rulesFor(CHECKS);
+  return current.generated ? fast : check(value, root, current.rules);
+}
+
+async function check(value: unknown, root: YamlNode, rules: ConfigRules): Promise<ConfigProblem[]> {
+  const problems: ConfigProblem[] = [];
+  if (!rules.validate(value)) {
+    // Phrasing errors loads the schema module (and TypeBox); valid configs never need it.
+    const { schemaProblems } = await import('./schema-errors.js');
+    problems.push(...schemaProblems(rules.validate.errors ?? [], root));
+  }
+  problems.push(...semanticProblems(value, root, rules.metrics));
+  return problems;
 }
 
 function displayName(absolute: string, root: string): string {

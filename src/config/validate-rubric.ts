@@ -2,7 +2,6 @@
  * Rubric rules: each criterion is scored exactly one way, refers to checks and metrics that exist,
  * and has levels that can be read top-down. Misspelled references get a "did you mean".
  */
-import type { CheckDefinition } from '../checks/types.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkUniqueIds, type ProblemSink, records } from './problem-sink.js';
 
@@ -16,7 +15,7 @@ export function validateRubric(
   sink: ProblemSink,
   base: Path,
   assignment: Entry,
-  definitions: ReadonlyMap<string, CheckDefinition>,
+  metrics: ReadonlyMap<string, readonly string[]>,
 ): void {
   const rubricPath = [...base, 'rubric'];
   checkUniqueIds(sink, rubricPath, assignment.rubric, 'criterion');
@@ -35,7 +34,7 @@ export function validateRubric(
         `criterion ${name(criterion)} needs exactly one of levels, scale, pass or manual; ${has}`,
       );
     }
-    checkMetric(sink, path, criterion, modes, checkKinds, definitions);
+    checkMetric(sink, path, criterion, modes, checkKinds, metrics);
     if (typeof criterion.pass === 'string') {
       checkReference(sink, [...path, 'pass'], criterion.pass, checkKinds);
     }
@@ -58,7 +57,7 @@ function checkMetric(
   criterion: Entry,
   modes: readonly string[],
   checkKinds: ReadonlyMap<string, unknown>,
-  definitions: ReadonlyMap<string, CheckDefinition>,
+  metrics: ReadonlyMap<string, readonly string[]>,
 ): void {
   const needsMetric = modes.includes('levels') || modes.includes('scale');
   if (typeof criterion.metric !== 'string') {
@@ -85,13 +84,22 @@ function checkMetric(
   const metric = criterion.metric.slice(dot + 1);
   if (!checkReference(sink, metricPath, checkId, checkKinds)) return;
   const kind = checkKinds.get(checkId);
-  const known = typeof kind === 'string' ? definitions.get(kind)?.metrics : undefined;
+  const known = typeof kind === 'string' ? metrics.get(kind) : undefined;
   if (!known || known.length === 0 || known.some((pattern) => metricMatches(pattern, metric))) return;
-  const plain = known.filter((pattern) => !pattern.includes('*'));
+  const candidates = known.map((pattern) => instantiate(pattern, metric));
   sink.add(
     metricPath,
-    `check "${checkId}" (${kind}) reports no metric "${metric}"${didYouMean(metric, plain)} (it reports: ${known.join(', ')})`,
+    `check "${checkId}" (${kind}) reports no metric "${metric}"${didYouMean(metric, candidates)} (it reports: ${known.join(', ')})`,
   );
+}
+
+/** Fills each `*` of a pattern with the metric's segment at that place: `tier.*.f1` + `tier.rare.f11` → `tier.rare.f1`. */
+function instantiate(pattern: string, metric: string): string {
+  const segments = metric.split('.');
+  return pattern
+    .split('.')
+    .map((part, index) => (part === '*' ? (segments[index] ?? part) : part))
+    .join('.');
 }
 
 /** Whether a declared metric name matches; `*` stands for any non-empty text (`tier.*.f1`). */

@@ -14,17 +14,31 @@ describe('committed JSON Schemas and the generated validator', () => {
   });
 });
 
-describe('the generated validator', () => {
-  it('is used for the registry and reports exactly what a fresh ajv compile reports', async () => {
+describe('the generated rules', () => {
+  it("are the registry's, and report exactly what a fresh ajv compile reports", async () => {
     const { CHECKS } = await import('../../src/checks/registry.js');
-    const { configValidator } = await import('../../src/config/compile-validator.js');
-    const { validate } = await import('../../src/config/config-validator.generated.js');
+    const { rulesFor } = await import('../../src/config/compile-validator.js');
     const { loadConfig } = await import('../../src/config/load-config.js');
-    expect(await configValidator(CHECKS), 'stale: run npm run schema').toBe(validate);
+    expect((await rulesFor(CHECKS)).generated, 'stale: run npm run schema').toBe(true);
     const file = `${ROOT}test/fixtures/config/config-with-three-errors.yml`;
     const generated = await loadConfig(file);
     const compiled = await loadConfig(file, { checks: new Map(CHECKS) });
     expect(generated.problems).toHaveLength(3);
     expect(compiled.problems).toEqual(generated.problems);
+  });
+
+  it('are not used for other kinds or metrics', async () => {
+    const { CHECKS } = await import('../../src/checks/registry.js');
+    const { rulesFor } = await import('../../src/config/compile-validator.js');
+    const fewer = new Map([...CHECKS].slice(1));
+    expect((await rulesFor(fewer)).generated).toBe(false);
+    const [kind, definition] = [...CHECKS][0]!;
+    const moreMetrics = new Map(CHECKS).set(kind, {
+      ...definition,
+      metrics: [...definition.metrics, 'extra'],
+    });
+    const rules = await rulesFor(moreMetrics);
+    expect(rules.generated).toBe(false);
+    expect(rules.rules.metrics.get(kind)).toContain('extra');
   });
 });

@@ -94,12 +94,14 @@ describe('semantic rules', () => {
           `{id: b, title: B, points: 1, metric: s.acuracy, ${levels}}`,
           `{id: c, title: C, points: 1, ${levels}}`,
           `{id: d, title: D, points: 1, pass: t}`,
+          `{id: e, title: E, points: 1, metric: s.tier.rare.f11, ${levels}}`,
         ),
       ),
     ).toEqual([
       '9  assignments[0].rubric[1].metric  check "s" (scores) reports no metric "acuracy" — did you mean "accuracy"? (it reports: accuracy, macro_f1, tier.*.f1)',
       '10  assignments[0].rubric[2]  criterion "c" is scored by levels, so it needs `metric: <check id>.<metric name>`',
       '11  assignments[0].rubric[3].pass  no check with id "t" in this assignment (checks in this assignment: s)',
+      '12  assignments[0].rubric[4].metric  check "s" (scores) reports no metric "tier.rare.f11" — did you mean "tier.rare.f1"? (it reports: accuracy, macro_f1, tier.*.f1)',
     ]);
   });
 
