@@ -21,26 +21,6 @@ import type { CliIO } from './cli-io.js';
 import { parseCliArgs, UsageError } from './parse-cli-args.js';
 import { pickAssignment } from './pick-assignment.js';
 
-/** Usage text of `mlgrade grade`. */
-export const GRADE_USAGE = `Usage: mlgrade grade SUBMISSION --config FILE [options]
-
-Runs an assignment's checks on the SUBMISSION directory and scores its rubric.
-
-Options:
-  --config FILE        course config (mlgrade.yml)                     (required)
-  --assignment ID      assignment to grade (default: the only one, or the one whose
-                       repository pattern matches the submission directory's name)
-  --data DIR           hidden data directory (default: course.data_dir from the config)
-  --json OUT           write the results file (mlgrade-results.json format, with the score)
-  --markdown OUT       write the Markdown report (what a check run or PR comment shows)
-  --submitted-at ISO   submission time, to apply the late policy (e.g. 2026-12-05T10:00:00Z)
-  --show-hidden        include hidden checks' details (instructors; after the due date)
-  --no-color           plain terminal output
-
-Exit codes: 0 graded and every check passed, 1 graded with failing checks,
-2 usage or config error (nothing graded), 3 internal error.
-`;
-
 const OPTIONS = {
   config: { type: 'string' },
   assignment: { type: 'string' },

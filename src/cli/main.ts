@@ -4,9 +4,8 @@
  */
 import { mlgradeVersion } from '../package-root.js';
 import { type CliIO, processIO } from './cli-io.js';
-import { GRADE_USAGE, gradeCommand } from './grade-command.js';
+import { GRADE_USAGE, VALIDATE_USAGE } from './command-usage.js';
 import { UsageError } from './parse-cli-args.js';
-import { VALIDATE_USAGE, validateCommand } from './validate-command.js';
 
 const USAGE = `Usage: mlgrade <command> [options]
 
@@ -19,8 +18,15 @@ Run \`mlgrade <command> --help\` for a command's options. \`mlgrade --version\` 
 `;
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIO) => Promise<number> }> = {
-  validate: { usage: VALIDATE_USAGE, run: validateCommand },
-  grade: { usage: GRADE_USAGE, run: gradeCommand },
+  // Commands load on demand: `validate` must not pay for the checks and renderers `grade` needs.
+  validate: {
+    usage: VALIDATE_USAGE,
+    run: async (argv, io) => (await import('./validate-command.js')).validateCommand(argv, io),
+  },
+  grade: {
+    usage: GRADE_USAGE,
+    run: async (argv, io) => (await import('./grade-command.js')).gradeCommand(argv, io),
+  },
 };
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */

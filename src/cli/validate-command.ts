@@ -8,21 +8,8 @@
 import { plural } from '../config/config-problem.js';
 import { type ConfigProblem, formatProblem, loadConfig, sortProblems } from '../config/load-config.js';
 import type { CliIO } from './cli-io.js';
+import { VALIDATE_USAGE } from './command-usage.js';
 import { parseCliArgs, UsageError } from './parse-cli-args.js';
-
-/** Usage text, shown by `--help` and after a usage error. */
-export const VALIDATE_USAGE = `Usage: mlgrade validate FILE [FILE...] [--json]
-
-Checks course configs (mlgrade.yml) and the presets and files they extend: YAML syntax,
-the config schema, each check's options, and references between rubrics and checks.
-
-Options:
-  --json      print the problems as a JSON array instead of text
-  -h, --help  show this help
-
-Exit status: 0 when every config is valid (warnings allowed), 2 when one is invalid
-or the command line is wrong.
-`;
 
 /** Runs `mlgrade validate` with `argv` (the arguments after `validate`); resolves to the exit code. */
 export async function validateCommand(argv: string[], io: Pick<CliIO, 'stdout' | 'stderr'>): Promise<number> {
