@@ -4,6 +4,7 @@
  * `accuracy` of the time, both `id,label` CSV with integer ids in the same order.
  */
 import { writeFile } from 'node:fs/promises';
+import { seededRandom } from '../scripts/seeded-random.js';
 
 /** What to generate. */
 export interface PredictionsDataOptions {
@@ -16,18 +17,6 @@ export interface PredictionsDataOptions {
   labelStyle?: 'int' | 'name';
   /** Write the predictions in a shuffled id order (the join then needs an index, not a straight walk). */
   shuffle?: boolean;
-}
-
-/** mulberry32: a tiny seeded PRNG, so every run benchmarks the same bytes. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Cumulative Zipf-like weights 1/(k+1)^1.1, for drawing long-tailed labels. */
@@ -54,7 +43,7 @@ function draw(cumulative: Float64Array, u: number): number {
 
 /** Label and prediction class per row. */
 export function makeRows(options: PredictionsDataOptions): { truth: Int32Array; predicted: Int32Array } {
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const cumulative = cumulativeWeights(options.classes);
   const truth = new Int32Array(options.rows);
   const predicted = new Int32Array(options.rows);
@@ -67,7 +56,7 @@ export function makeRows(options: PredictionsDataOptions): { truth: Int32Array; 
 
 /** A seeded Fisher–Yates permutation of 0 … length - 1. */
 function permutation(length: number, seed: number): Int32Array {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const order = Int32Array.from({ length }, (_, i) => i);
   for (let i = length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));

@@ -11,6 +11,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { packageRoot } from '../src/package-root.js';
+import { seededRandom } from './seeded-random.js';
 
 const CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 /** Pairs a CIFAR-10 model confuses most, so synthetic errors look like real ones. */
@@ -28,26 +29,14 @@ const CONFUSED_WITH: Record<string, string> = {
 };
 const TEST_SIZE = 2000;
 
-/** mulberry32: a tiny seeded PRNG, good enough for reproducible fixtures. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function hiddenLabels(): string[] {
-  const next = random(7);
+  const next = seededRandom(7);
   return Array.from({ length: TEST_SIZE }, () => CLASSES[Math.floor(next() * CLASSES.length)]!);
 }
 
 /** Predictions that are right with probability `accuracy`; errors go to the confusable class 70% of the time. */
 function predictions(truth: string[], accuracy: number, seed: number): string[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   return truth.map((label) => {
     if (next() < accuracy) return label;
     return next() < 0.7 ? CONFUSED_WITH[label]! : CLASSES[Math.floor(next() * CLASSES.length)]!;

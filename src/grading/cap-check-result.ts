@@ -3,12 +3,8 @@
  * million findings or a 200 MB log still yields a valid, readable result.
  */
 import type { CheckOutcome } from '../checks/types.js';
+import { clip } from '../clip-text.js';
 import { type CheckResult, type Finding, MAX_FINDINGS, MAX_LOG_CHARS, type Table } from './results-schema.js';
-
-/** Cuts `text` to `max` characters, keeping the start and marking the cut. */
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
 
 /** Keeps the last MAX_LOG_CHARS of the log: the end of a log is where failures show. */
 export function tailLog(lines: readonly string[]): { logs: string; logsTruncated: boolean } {

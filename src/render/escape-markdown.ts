@@ -5,6 +5,8 @@
  * `@team` in it never notifies anyone.
  */
 
+import { clip } from '../clip-text.js';
+
 /** ANSI escape sequences (colors in logs) and control characters other than tab and newline. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]/g;
@@ -27,12 +29,6 @@ export function stripControl(text: string): string {
 /** Breaks `@name` mentions (and `@org/team`) so GitHub shows them but notifies nobody. */
 export function neutralizeMentions(text: string): string {
   return text.replace(/@(?=[A-Za-z0-9_-])/g, `@${WORD_JOINER}`);
-}
-
-/** Cuts text to `maxLength` characters (code points), marking the cut with an ellipsis. */
-export function clip(text: string, maxLength: number): string {
-  const chars = [...text];
-  return chars.length <= maxLength ? text : `${chars.slice(0, Math.max(0, maxLength - 1)).join('')}…`;
 }
 
 /**

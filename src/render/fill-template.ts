@@ -3,9 +3,9 @@
  * replaced by a value, nothing else. Values are inserted in one pass and never re-scanned, so a
  * student's text containing `{{…}}` stays text. Callers escape values for their context first.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../package-root.js';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 const ONLY_PLACEHOLDER = /^\s*\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}\s*$/;
@@ -53,16 +53,6 @@ export function loadTemplate(name: string): string {
 }
 
 function findTemplatesDir(): string {
-  if (templatesDir) return templatesDir;
-  const start = dirname(fileURLToPath(import.meta.url));
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'templates'))) {
-      templatesDir = join(dir, 'templates');
-      return templatesDir;
-    }
-    if (dirname(dir) === dir) break;
-  }
-  throw new Error(
-    `Cannot find the mlgrade templates/ directory above ${start}; is the package installed completely?`,
-  );
+  templatesDir ??= join(packageRoot(), 'templates');
+  return templatesDir;
 }

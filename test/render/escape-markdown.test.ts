@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { clip } from '../../src/clip-text.js';
 import {
-  clip,
   escapeHtml,
   escapeInline,
   escapeParagraph,
