@@ -7,7 +7,8 @@
  *   4. write the JSON and Markdown outputs, print the terminal rendering;
  *   5. exit 0 when every check passed, 1 otherwise.
  */
-import { stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatProblem, loadConfig } from '../config/load-config.js';
 import type { Assignment, CourseConfig } from '../config/schema.js';
@@ -51,6 +52,13 @@ export async function gradeCommand(
   if (!values.config) throw new UsageError('--config FILE is required');
   const submittedAt = parseSubmittedAt(values['submitted-at']);
   const submissionDir = await requireDirectory(positionals[0]!, 'SUBMISSION');
+  // Fail before grading, not after: a long grading run should not end in "cannot write".
+  for (const [flag, file] of [
+    ['--json', values.json],
+    ['--markdown', values.markdown],
+  ] as const) {
+    if (file !== undefined) await requireWritable(file, flag);
+  }
 
   const loaded = await loadConfig(values.config);
   for (const problem of loaded.problems) io.stderr(`${formatProblem(problem)}\n`);
@@ -90,6 +98,17 @@ function parseSubmittedAt(text: string | undefined): Date | undefined {
     throw new UsageError(`--submitted-at "${text}" is not an ISO date-time; write e.g. 2026-12-05T10:00:00Z`);
   }
   return date;
+}
+
+async function requireWritable(file: string, flag: string): Promise<void> {
+  const directory = path.dirname(path.resolve(file));
+  try {
+    await access(directory, constants.W_OK);
+  } catch {
+    throw new UsageError(`${flag} ${file}: the directory ${directory} does not exist or is not writable`);
+  }
+  const info = await stat(file).catch(() => undefined);
+  if (info?.isDirectory()) throw new UsageError(`${flag} ${file} is a directory; name a file`);
 }
 
 async function requireDirectory(given: string, what: string): Promise<string> {

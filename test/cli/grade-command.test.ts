@@ -100,6 +100,18 @@ describe('mlgrade grade', () => {
     ]);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain("Unknown option '--frobnicate'");
+    const unwritable = await runCli([
+      'grade',
+      exampleSubmission('m4-passing'),
+      '--config',
+      EXAMPLE_CONFIG,
+      '--json',
+      '/no/such/dir/r.json',
+    ]);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toContain(
+      '--json /no/such/dir/r.json: the directory /no/such/dir does not exist',
+    );
     const date = await runCli([
       'grade',
       exampleSubmission('m4-passing'),
