@@ -7,21 +7,13 @@
  * malformed, training labels for tiers unreadable); `fail` when the predictions file is unusable
  * (missing, empty, binary, too big, no id/label column) or a `pass_when` threshold is not met;
  * otherwise `pass`. Bad rows never fail the check by themselves: each is scored by the rule its
- * finding states (see src/data/prediction-findings.ts) and shows up in the metrics.
+ * finding states (see predictions-findings.ts) and shows up in the metrics.
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { alignById } from '../data/align-by-id.js';
 import { type HiddenLabels, loadHiddenLabels } from '../data/hidden-labels.js';
 import { type LabelFile, readLabelFile } from '../data/label-file-reader.js';
 import { predictedClasses } from '../data/predicted-classes.js';
-import { predictionFindings } from '../data/prediction-findings.js';
-import {
-  classMetrics,
-  headlineMetrics,
-  predictionTables,
-  summaryLine,
-  tierScores,
-} from '../data/prediction-report.js';
 import {
   type ClassificationMetrics,
   classificationMetrics,
@@ -29,6 +21,14 @@ import {
 } from '../grading/classification-metrics.js';
 import type { Finding } from '../grading/results-schema.js';
 import { checkSpec } from './common-spec.js';
+import { predictionFindings } from './predictions-findings.js';
+import {
+  classMetrics,
+  headlineMetrics,
+  predictionTables,
+  summaryLine,
+  tierScores,
+} from './predictions-report.js';
 import { InputFileError } from './submission-files.js';
 import type { CheckDefinition, CheckOutcome } from './types.js';
 

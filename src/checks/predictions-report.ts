@@ -3,6 +3,11 @@
  * scores and the tables. Metrics keep full precision (rubrics compare them); the summary and table
  * cells are rounded to 4 decimals because they are for reading.
  */
+
+import type { Alignment } from '../data/align-by-id.js';
+import type { HiddenLabels } from '../data/hidden-labels.js';
+import type { LabelFile } from '../data/label-file-reader.js';
+import type { PredictedClasses } from '../data/predicted-classes.js';
 import {
   type ClassificationMetrics,
   type ConfusionMatrix,
@@ -10,10 +15,6 @@ import {
   groupScores,
 } from '../grading/classification-metrics.js';
 import type { Finding, Table } from '../grading/results-schema.js';
-import type { Alignment } from './align-by-id.js';
-import type { HiddenLabels } from './hidden-labels.js';
-import type { LabelFile } from './label-file-reader.js';
-import type { PredictedClasses } from './predicted-classes.js';
 
 /** Classes beyond this many get no `class.*` metrics (the per-class table still lists them). */
 export const MAX_CLASS_METRICS = 200;

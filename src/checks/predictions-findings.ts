@@ -9,12 +9,13 @@
  * - a label that is not one of the classes counts as wrong.
  * At most 20 findings are listed per kind, then one finding says how many more there were.
  */
+
+import type { Alignment, RowExamples } from '../data/align-by-id.js';
+import { idText, type LabelRows } from '../data/label-rows.js';
+import type { PredictedClasses, UnknownLabel } from '../data/predicted-classes.js';
+import { quoteValue } from '../data/quote-value.js';
+import type { RowIssueKind, RowIssueLog } from '../data/row-issue-log.js';
 import type { Finding } from '../grading/results-schema.js';
-import type { Alignment, RowExamples } from './align-by-id.js';
-import { idText, type LabelRows } from './label-rows.js';
-import type { PredictedClasses, UnknownLabel } from './predicted-classes.js';
-import { quoteValue } from './quote-value.js';
-import type { RowIssueKind, RowIssueLog } from './row-issue-log.js';
 
 /** Everything the findings are drawn from. */
 export interface PredictionProblems {
