@@ -1,0 +1,148 @@
+/**
+ * The grade ledger's contract: attempts, their check results and scores, webhook deliveries and
+ * manual scores. One implementation (`sql-ledger.ts`) serves both PGlite and PostgreSQL; callers get
+ * one through `openLedger` in `open-ledger.ts`.
+ */
+import type { Results } from '../grading/results-schema.js';
+import type { AssignmentScore } from '../grading/score-types.js';
+
+/**
+ * Where an attempt is in its life. `queued` → `dispatched` → `running` → `completed` is the happy
+ * path; `timed_out`, `superseded`, `infra_error` and `invalid_results` are terminal and do not use
+ * up an attempt. See docs/ledger.md for the transitions.
+ */
+export type AttemptState =
+  | 'queued'
+  | 'dispatched'
+  | 'running'
+  | 'completed'
+  | 'timed_out'
+  | 'superseded'
+  | 'infra_error'
+  | 'invalid_results';
+
+/** What started an attempt. Only `push` and `pull_request` are deduplicated by (repository, sha, assignment). */
+export type AttemptTrigger = 'push' | 'pull_request' | 'rerequested' | 'regrade' | 'retry';
+
+/** States in which an attempt is still waiting for its run or its results. */
+export const OPEN_STATES: readonly AttemptState[] = ['queued', 'dispatched', 'running'];
+
+/** One grading attempt of one assignment at one commit. */
+export interface Attempt {
+  id: string;
+  courseId: string;
+  assignmentId: string;
+  /** `owner/name`. */
+  repository: string;
+  repositoryId: number;
+  /** Numeric GitHub user id of the student, when known. */
+  studentId: number | null;
+  studentLogin: string | null;
+  sha: string;
+  trigger: AttemptTrigger;
+  pullRequest: number | null;
+  deliveryId: string | null;
+  state: AttemptState;
+  checkRunId: number | null;
+  workflowRunId: number | null;
+  /** Random token passed to the dispatched workflow so its run can be matched back to this attempt. */
+  dispatchNonce: string | null;
+  createdAt: Date;
+  dispatchedAt: Date | null;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  /** Check-run conclusion reported to GitHub (`success`, `failure`, `neutral`, `timed_out`, …). */
+  conclusion: string | null;
+  error: string | null;
+}
+
+/** What `createAttempt` needs; the ledger fills in id, state (`queued`) and timestamps. */
+export interface NewAttempt {
+  courseId: string;
+  assignmentId: string;
+  repository: string;
+  repositoryId: number;
+  studentId: number | null;
+  studentLogin: string | null;
+  sha: string;
+  trigger: AttemptTrigger;
+  pullRequest?: number | null;
+  deliveryId?: string | null;
+}
+
+/** Fields of an attempt that may change after it is created. */
+export type AttemptPatch = Partial<
+  Pick<
+    Attempt,
+    | 'state'
+    | 'checkRunId'
+    | 'workflowRunId'
+    | 'dispatchNonce'
+    | 'dispatchedAt'
+    | 'startedAt'
+    | 'completedAt'
+    | 'conclusion'
+    | 'error'
+  >
+>;
+
+/** An instructor's points for one manual criterion. */
+export interface NewManualScore {
+  repository: string;
+  assignmentId: string;
+  criterionId: string;
+  points: number;
+  note?: string;
+  /** Login of the instructor who entered the points. */
+  by: string;
+  at?: Date;
+}
+
+/** Manual scores of one repository and assignment, by criterion id. */
+export type ManualScores = Record<string, { points: number; note?: string; by: string }>;
+
+/** The grade ledger. All methods are safe to call from several processes sharing one PostgreSQL. */
+export interface Ledger {
+  /** True the first time a delivery id is seen; false for a redelivery. */
+  recordDelivery(deliveryId: string, event: string, receivedAt?: Date): Promise<boolean>;
+  /**
+   * Idempotent on (repository, sha, assignmentId) for push/pull_request triggers: returns the existing
+   * attempt with created=false. 'rerequested' | 'regrade' | 'retry' always create a new attempt.
+   */
+  createAttempt(input: NewAttempt): Promise<{ attempt: Attempt; created: boolean }>;
+  getAttempt(id: string): Promise<Attempt | undefined>;
+  /** Applies the patch and returns the updated attempt; throws when the id is unknown. */
+  updateAttempt(id: string, patch: AttemptPatch): Promise<Attempt>;
+  /** Marks queued/dispatched-but-not-started attempts of the same repository+assignment (other than keepId) as superseded; returns them. */
+  supersedeQueued(repository: string, assignmentId: string, keepId: string): Promise<Attempt[]>;
+  findByNonce(nonce: string): Promise<Attempt | undefined>;
+  /** A batched run answers several attempts. */
+  findByWorkflowRun(workflowRunId: number): Promise<Attempt[]>;
+  findByCheckRun(checkRunId: number): Promise<Attempt | undefined>;
+  /** Attempts still queued/dispatched after queuedMs, or running after runningMs, as of now. */
+  listOverdue(now: Date, limits: { queuedMs: number; runningMs: number }): Promise<Attempt[]>;
+  /** Queued attempts, oldest first (for batching). */
+  listPending(limit?: number): Promise<Attempt[]>;
+  /** Stores (or replaces) the results and score of an attempt. */
+  saveResults(attemptId: string, results: Results, score: AssignmentScore): Promise<void>;
+  getResults(attemptId: string): Promise<{ results: Results; score: AssignmentScore } | undefined>;
+  /** Attempts that used the budget: completed ones (infra_error, timed_out, superseded, invalid_results do not count). */
+  countGradedAttempts(repository: string, assignmentId: string): Promise<number>;
+  /** Scored attempts of a repository and assignment, oldest first. */
+  listScores(
+    repository: string,
+    assignmentId: string,
+  ): Promise<{ attempt: Attempt; score: AssignmentScore }[]>;
+  /** Stores (or replaces) an instructor's points for one criterion. */
+  saveManualScore(input: NewManualScore): Promise<void>;
+  listManualScores(repository: string, assignmentId: string): Promise<ManualScores>;
+  close(): Promise<void>;
+}
+
+/** Options of `openLedger`: PostgreSQL when a database URL is given (or `DATABASE_URL` is set), else PGlite. */
+export interface OpenLedgerOptions {
+  /** `postgres://…`; defaults to `process.env.DATABASE_URL`. */
+  databaseUrl?: string;
+  /** PGlite data directory; defaults to `.mlgrade/ledger`. */
+  dataDir?: string;
+}
