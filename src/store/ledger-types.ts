@@ -113,6 +113,16 @@ export interface Ledger {
   getAttempt(id: string): Promise<Attempt | undefined>;
   /** Applies the patch and returns the updated attempt; throws when the id is unknown. */
   updateAttempt(id: string, patch: AttemptPatch): Promise<Attempt>;
+  /**
+   * Compare-and-set: applies the patch only while the attempt is in one of `from` (any state when
+   * undefined); returns the updated attempt, or undefined when it is unknown or has moved on. Lets a
+   * late report and the timeout sweep race without one overwriting the other's terminal state.
+   */
+  transitionAttempt(
+    id: string,
+    from: readonly AttemptState[] | undefined,
+    patch: AttemptPatch,
+  ): Promise<Attempt | undefined>;
   /** Marks queued/dispatched-but-not-started attempts of the same repository+assignment (other than keepId) as superseded; returns them. */
   supersedeQueued(repository: string, assignmentId: string, keepId: string): Promise<Attempt[]>;
   findByNonce(nonce: string): Promise<Attempt | undefined>;

@@ -1,0 +1,119 @@
+/**
+ * The ledger's schema, as an ordered list of migrations. They live in TypeScript (tsc does not copy
+ * .sql files into build/) and use only SQL that PGlite and PostgreSQL both accept. Never edit a
+ * migration that has shipped: append a new one.
+ */
+import type { SqlClient, SqlQuery } from './sql-client.js';
+
+/** One schema change; `version` is its position (1, 2, …). */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const ATTEMPT_STATES = `'queued', 'dispatched', 'running', 'completed', 'timed_out', 'superseded', 'infra_error', 'invalid_results'`;
+const TRIGGERS = `'push', 'pull_request', 'rerequested', 'regrade', 'retry'`;
+
+/** All migrations, in the order they apply. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'attempts, results, deliveries, manual scores',
+    sql: `
+CREATE TABLE deliveries (
+  delivery_id text PRIMARY KEY,
+  event text NOT NULL,
+  received_at timestamptz NOT NULL
+);
+CREATE TABLE attempts (
+  id text PRIMARY KEY,
+  -- Insertion order: created_at has millisecond resolution and ties would make "oldest first" random.
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  course_id text NOT NULL,
+  assignment_id text NOT NULL,
+  repository text NOT NULL,
+  repository_id bigint NOT NULL,
+  student_id bigint,
+  student_login text,
+  sha text NOT NULL,
+  trigger text NOT NULL CHECK (trigger IN (${TRIGGERS})),
+  pull_request integer,
+  delivery_id text,
+  state text NOT NULL CHECK (state IN (${ATTEMPT_STATES})),
+  check_run_id bigint,
+  workflow_run_id bigint,
+  dispatch_nonce text UNIQUE,
+  created_at timestamptz NOT NULL,
+  dispatched_at timestamptz,
+  started_at timestamptz,
+  completed_at timestamptz,
+  conclusion text,
+  error text
+);
+-- A push (or the pull_request event for the same commit) grades a commit once; re-runs use other triggers.
+CREATE UNIQUE INDEX attempts_once_per_commit ON attempts (repository, assignment_id, sha)
+  WHERE trigger IN ('push', 'pull_request');
+CREATE INDEX attempts_by_repository ON attempts (repository, assignment_id, seq);
+CREATE INDEX attempts_open ON attempts (state, seq) WHERE state IN ('queued', 'dispatched', 'running');
+CREATE INDEX attempts_by_workflow_run ON attempts (workflow_run_id) WHERE workflow_run_id IS NOT NULL;
+CREATE INDEX attempts_by_check_run ON attempts (check_run_id) WHERE check_run_id IS NOT NULL;
+CREATE TABLE attempt_results (
+  attempt_id text PRIMARY KEY REFERENCES attempts (id) ON DELETE CASCADE,
+  results jsonb NOT NULL,
+  score jsonb NOT NULL,
+  saved_at timestamptz NOT NULL
+);
+CREATE TABLE manual_scores (
+  repository text NOT NULL,
+  assignment_id text NOT NULL,
+  criterion_id text NOT NULL,
+  points double precision NOT NULL,
+  note text,
+  entered_by text NOT NULL,
+  entered_at timestamptz NOT NULL,
+  PRIMARY KEY (repository, assignment_id, criterion_id)
+);`,
+  },
+];
+
+/** Any constant works; it only has to be the same in every process that migrates this database. */
+const MIGRATION_LOCK_KEY = 7_461_042;
+
+/**
+ * Applies the migrations not yet recorded in `schema_migrations`, in one transaction. The advisory
+ * lock makes a second process starting at the same time wait, then find nothing left to do.
+ * Returns the versions it applied.
+ */
+export async function migrate(client: SqlClient, migrations = MIGRATIONS): Promise<number[]> {
+  return client.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)',
+    );
+    const done = new Set(await appliedVersions(tx));
+    const newest = Math.max(0, ...done);
+    const known = Math.max(0, ...migrations.map((m) => m.version));
+    if (newest > known) {
+      throw new Error(
+        `The ledger's schema is at version ${newest}, newer than this build knows (${known}). Upgrade mlgrade or point it at another database.`,
+      );
+    }
+    const applied: number[] = [];
+    for (const migration of migrations.filter((m) => !done.has(m.version))) {
+      await tx.exec(migration.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        new Date(),
+      ]);
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+}
+
+async function appliedVersions(tx: SqlQuery): Promise<number[]> {
+  const rows = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
+  return rows.map((row) => Number(row.version));
+}

@@ -1,0 +1,187 @@
+/**
+ * The ledger over SQL. Idempotency comes from unique constraints (INSERT … ON CONFLICT DO NOTHING,
+ * then read the row that won), never from read-then-write, so concurrent webhooks cannot double up.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Results } from '../grading/results-schema.js';
+import type { AssignmentScore } from '../grading/score-types.js';
+import { type AttemptRow, attemptFromRow, patchAssignments } from './attempt-row.js';
+import type {
+  Attempt,
+  AttemptPatch,
+  AttemptState,
+  Ledger,
+  ManualScores,
+  NewAttempt,
+  NewManualScore,
+} from './ledger-types.js';
+import { listManualScores, saveManualScore } from './manual-scores.js';
+import type { SqlClient } from './sql-client.js';
+
+/** Triggers that grade a commit at most once per assignment (matches the partial unique index). */
+const ONCE_PER_COMMIT = new Set(['push', 'pull_request']);
+
+const INSERT_ATTEMPT = `
+INSERT INTO attempts (id, course_id, assignment_id, repository, repository_id, student_id, student_login,
+  sha, trigger, pull_request, delivery_id, state, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12)
+ON CONFLICT (repository, assignment_id, sha) WHERE trigger IN ('push', 'pull_request') DO NOTHING
+RETURNING *`;
+
+/** A `Ledger` over a migrated `SqlClient`; `openLedger` builds one. */
+export class SqlLedger implements Ledger {
+  constructor(private readonly db: SqlClient) {}
+
+  async recordDelivery(deliveryId: string, event: string, receivedAt = new Date()): Promise<boolean> {
+    const rows = await this.db.query(
+      'INSERT INTO deliveries (delivery_id, event, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING delivery_id',
+      [deliveryId, event, receivedAt],
+    );
+    return rows.length === 1;
+  }
+
+  async createAttempt(input: NewAttempt): Promise<{ attempt: Attempt; created: boolean }> {
+    const [inserted] = await this.db.query<AttemptRow>(INSERT_ATTEMPT, [
+      randomUUID(),
+      input.courseId,
+      input.assignmentId,
+      input.repository,
+      input.repositoryId,
+      input.studentId,
+      input.studentLogin,
+      input.sha,
+      input.trigger,
+      input.pullRequest ?? null,
+      input.deliveryId ?? null,
+      new Date(),
+    ]);
+    if (inserted) return { attempt: attemptFromRow(inserted), created: true };
+    if (!ONCE_PER_COMMIT.has(input.trigger)) throw new Error(`Could not create a ${input.trigger} attempt.`);
+    const [existing] = await this.db.query<AttemptRow>(
+      `SELECT * FROM attempts WHERE repository = $1 AND assignment_id = $2 AND sha = $3
+         AND trigger IN ('push', 'pull_request')`,
+      [input.repository, input.assignmentId, input.sha],
+    );
+    if (!existing) throw new Error(`Attempt for ${input.repository}@${input.sha} conflicted but is gone.`);
+    return { attempt: attemptFromRow(existing), created: false };
+  }
+
+  getAttempt(id: string): Promise<Attempt | undefined> {
+    return this.one('SELECT * FROM attempts WHERE id = $1', [id]);
+  }
+
+  async updateAttempt(id: string, patch: AttemptPatch): Promise<Attempt> {
+    const attempt = await this.transitionAttempt(id, undefined, patch);
+    if (!attempt) throw new Error(`No attempt with id ${id} in the ledger.`);
+    return attempt;
+  }
+
+  async transitionAttempt(
+    id: string,
+    from: readonly AttemptState[] | undefined,
+    patch: AttemptPatch,
+  ): Promise<Attempt | undefined> {
+    const { sql, params } = patchAssignments(patch, 3);
+    // With an empty patch, `id = id` keeps the statement valid and still returns the row.
+    return this.one(
+      `UPDATE attempts SET ${sql || 'id = id'} WHERE id = $1 AND ($2::text[] IS NULL OR state = ANY($2::text[])) RETURNING *`,
+      [id, from ? [...from] : null, ...params],
+    );
+  }
+
+  async supersedeQueued(repository: string, assignmentId: string, keepId: string): Promise<Attempt[]> {
+    return this.many(
+      `UPDATE attempts SET state = 'superseded', completed_at = $4
+       WHERE repository = $1 AND assignment_id = $2 AND id <> $3
+         AND state IN ('queued', 'dispatched') AND started_at IS NULL
+       RETURNING *`,
+      [repository, assignmentId, keepId, new Date()],
+    );
+  }
+
+  findByNonce(nonce: string): Promise<Attempt | undefined> {
+    return this.one('SELECT * FROM attempts WHERE dispatch_nonce = $1', [nonce]);
+  }
+
+  findByWorkflowRun(workflowRunId: number): Promise<Attempt[]> {
+    return this.many('SELECT * FROM attempts WHERE workflow_run_id = $1 ORDER BY seq', [workflowRunId]);
+  }
+
+  findByCheckRun(checkRunId: number): Promise<Attempt | undefined> {
+    return this.one('SELECT * FROM attempts WHERE check_run_id = $1 ORDER BY seq DESC LIMIT 1', [checkRunId]);
+  }
+
+  listOverdue(now: Date, limits: { queuedMs: number; runningMs: number }): Promise<Attempt[]> {
+    // A dispatched attempt gets its full window from dispatch; a running one from when it started.
+    return this.many(
+      `SELECT * FROM attempts WHERE
+         (state = 'queued' AND created_at <= $1)
+         OR (state = 'dispatched' AND COALESCE(dispatched_at, created_at) <= $1)
+         OR (state = 'running' AND COALESCE(started_at, dispatched_at, created_at) <= $2)
+       ORDER BY seq`,
+      [new Date(now.getTime() - limits.queuedMs), new Date(now.getTime() - limits.runningMs)],
+    );
+  }
+
+  listPending(limit = 100): Promise<Attempt[]> {
+    return this.many(`SELECT * FROM attempts WHERE state = 'queued' ORDER BY seq LIMIT $1`, [limit]);
+  }
+
+  async saveResults(attemptId: string, results: Results, score: AssignmentScore): Promise<void> {
+    // `::text::jsonb`: both drivers then pass the JSON text through untouched.
+    await this.db.query(
+      `INSERT INTO attempt_results (attempt_id, results, score, saved_at) VALUES ($1, $2::text::jsonb, $3::text::jsonb, $4)
+       ON CONFLICT (attempt_id) DO UPDATE SET results = excluded.results, score = excluded.score, saved_at = excluded.saved_at`,
+      [attemptId, JSON.stringify(results), JSON.stringify(score), new Date()],
+    );
+  }
+
+  async getResults(attemptId: string): Promise<{ results: Results; score: AssignmentScore } | undefined> {
+    const [row] = await this.db.query<{ results: Results; score: AssignmentScore }>(
+      'SELECT results, score FROM attempt_results WHERE attempt_id = $1',
+      [attemptId],
+    );
+    return row && { results: row.results, score: row.score };
+  }
+
+  async countGradedAttempts(repository: string, assignmentId: string): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>(
+      `SELECT count(*)::integer AS n FROM attempts WHERE repository = $1 AND assignment_id = $2 AND state = 'completed'`,
+      [repository, assignmentId],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  async listScores(
+    repository: string,
+    assignmentId: string,
+  ): Promise<{ attempt: Attempt; score: AssignmentScore }[]> {
+    const rows = await this.db.query<AttemptRow & { score: AssignmentScore }>(
+      `SELECT a.*, r.score FROM attempts a JOIN attempt_results r ON r.attempt_id = a.id
+       WHERE a.repository = $1 AND a.assignment_id = $2 AND a.state = 'completed' ORDER BY a.seq`,
+      [repository, assignmentId],
+    );
+    return rows.map((row) => ({ attempt: attemptFromRow(row), score: row.score }));
+  }
+
+  saveManualScore(input: NewManualScore): Promise<void> {
+    return saveManualScore(this.db, input);
+  }
+
+  listManualScores(repository: string, assignmentId: string): Promise<ManualScores> {
+    return listManualScores(this.db, repository, assignmentId);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  private async one(sql: string, params: unknown[]): Promise<Attempt | undefined> {
+    const [row] = await this.db.query<AttemptRow>(sql, params);
+    return row && attemptFromRow(row);
+  }
+
+  private async many(sql: string, params: unknown[]): Promise<Attempt[]> {
+    return (await this.db.query<AttemptRow>(sql, params)).map(attemptFromRow);
+  }
+}

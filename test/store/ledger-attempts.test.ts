@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Ledger } from '../../src/store/ledger-types.js';
+import { backends, newAttempt } from './ledger-backends.js';
+
+describe.each(backends().map((make) => [make().name, make] as const))(
+  'ledger attempts (%s)',
+  (_name, make) => {
+    const backend = make();
+    let ledger: Ledger;
+    beforeAll(async () => {
+      ledger = await backend.open();
+    });
+    afterAll(async () => {
+      await ledger?.close();
+    });
+
+    it('records a delivery once; a redelivery returns false', async () => {
+      const id = `delivery-${Math.random()}`;
+      expect(await ledger.recordDelivery(id, 'push')).toBe(true);
+      expect(await ledger.recordDelivery(id, 'push')).toBe(false);
+    });
+
+    it('creates one attempt for the same sha pushed twice', async () => {
+      const input = newAttempt();
+      const first = await ledger.createAttempt(input);
+      const second = await ledger.createAttempt({ ...input, trigger: 'pull_request', pullRequest: 7 });
+      expect(first.created).toBe(true);
+      expect(second).toEqual({ attempt: first.attempt, created: false });
+      expect(first.attempt).toMatchObject({
+        state: 'queued',
+        repositoryId: 5_000_000_001,
+        studentId: 4_000_000_002,
+        pullRequest: null,
+        checkRunId: null,
+      });
+      expect(first.attempt.createdAt).toBeInstanceOf(Date);
+    });
+
+    it('creates exactly one attempt when the same push arrives concurrently', async () => {
+      const input = newAttempt();
+      const outcomes = await Promise.all(Array.from({ length: 8 }, () => ledger.createAttempt(input)));
+      expect(outcomes.filter((o) => o.created)).toHaveLength(1);
+      expect(new Set(outcomes.map((o) => o.attempt.id)).size).toBe(1);
+    });
+
+    it('always creates a new attempt for regrade, retry and rerequested', async () => {
+      const input = newAttempt();
+      const push = await ledger.createAttempt(input);
+      for (const trigger of ['regrade', 'retry', 'rerequested'] as const) {
+        const again = await ledger.createAttempt({ ...input, trigger });
+        expect(again.created).toBe(true);
+        expect(again.attempt.id).not.toBe(push.attempt.id);
+      }
+    });
+
+    it('updates fields, finds attempts by nonce, workflow run and check run', async () => {
+      const { attempt } = await ledger.createAttempt(newAttempt());
+      const other = (await ledger.createAttempt(newAttempt())).attempt;
+      const dispatchedAt = new Date('2026-11-21T10:00:00Z');
+      const updated = await ledger.updateAttempt(attempt.id, {
+        state: 'dispatched',
+        dispatchNonce: `nonce-${attempt.id}`,
+        dispatchedAt,
+        checkRunId: 9_876_543_210,
+        workflowRunId: 12_345_678_901,
+      });
+      expect(updated).toMatchObject({ state: 'dispatched', dispatchedAt, checkRunId: 9_876_543_210 });
+      await ledger.updateAttempt(other.id, { workflowRunId: 12_345_678_901 });
+      expect((await ledger.findByNonce(`nonce-${attempt.id}`))?.id).toBe(attempt.id);
+      expect((await ledger.findByCheckRun(9_876_543_210))?.id).toBe(attempt.id);
+      expect((await ledger.findByWorkflowRun(12_345_678_901)).map((a) => a.id)).toEqual([
+        attempt.id,
+        other.id,
+      ]);
+      expect(await ledger.findByNonce('no-such-nonce')).toBeUndefined();
+      expect(await ledger.getAttempt('no-such-id')).toBeUndefined();
+      await expect(ledger.updateAttempt('no-such-id', { state: 'running' })).rejects.toThrow(/No attempt/);
+    });
+
+    it('transitions only from the expected states', async () => {
+      const { attempt } = await ledger.createAttempt(newAttempt());
+      await ledger.updateAttempt(attempt.id, { state: 'timed_out', conclusion: 'timed_out' });
+      const late = await ledger.transitionAttempt(attempt.id, ['queued', 'dispatched', 'running'], {
+        state: 'completed',
+      });
+      expect(late).toBeUndefined();
+      expect((await ledger.getAttempt(attempt.id))?.state).toBe('timed_out');
+      const retried = await ledger.transitionAttempt(attempt.id, ['timed_out'], { error: 'retried' });
+      expect(retried?.error).toBe('retried');
+    });
+
+    it('supersedes queued and dispatched-but-not-started attempts, keeping one', async () => {
+      const base = newAttempt();
+      const a = (await ledger.createAttempt({ ...base, sha: '1'.repeat(40) })).attempt;
+      const b = (await ledger.createAttempt({ ...base, sha: '2'.repeat(40) })).attempt;
+      const c = (await ledger.createAttempt({ ...base, sha: '3'.repeat(40) })).attempt;
+      const d = (await ledger.createAttempt({ ...base, sha: '4'.repeat(40) })).attempt;
+      const elsewhere = (await ledger.createAttempt({ ...base, assignmentId: 'm5' })).attempt;
+      await ledger.updateAttempt(b.id, { state: 'dispatched', dispatchedAt: new Date() });
+      await ledger.updateAttempt(c.id, { state: 'running', startedAt: new Date() });
+      const superseded = await ledger.supersedeQueued(base.repository, 'm4', d.id);
+      expect(superseded.map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
+      expect(superseded.every((x) => x.state === 'superseded' && x.completedAt)).toBe(true);
+      expect((await ledger.getAttempt(c.id))?.state).toBe('running');
+      expect((await ledger.getAttempt(d.id))?.state).toBe('queued');
+      expect((await ledger.getAttempt(elsewhere.id))?.state).toBe('queued');
+    });
+
+    it('counts only completed attempts against the budget', async () => {
+      const base = newAttempt();
+      const states = ['completed', 'infra_error', 'timed_out', 'superseded', 'invalid_results', 'completed'];
+      for (const [i, state] of states.entries()) {
+        const { attempt } = await ledger.createAttempt({ ...base, sha: String(i).repeat(40) });
+        await ledger.updateAttempt(attempt.id, { state: state as 'completed' });
+      }
+      expect(await ledger.countGradedAttempts(base.repository, 'm4')).toBe(2);
+      expect(await ledger.countGradedAttempts(base.repository, 'other')).toBe(0);
+    });
+
+    it('lists pending attempts oldest first', async () => {
+      const base = newAttempt();
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        ids.push((await ledger.createAttempt({ ...base, sha: String(i).repeat(40) })).attempt.id);
+      }
+      await ledger.updateAttempt(ids[1]!, { state: 'dispatched' });
+      const pending = (await ledger.listPending(1000)).filter((a) => a.repository === base.repository);
+      expect(pending.map((a) => a.id)).toEqual([ids[0], ids[2], ids[3], ids[4]]);
+    });
+  },
+);
