@@ -1,0 +1,71 @@
+/**
+ * The mlgrade GitHub App (Probot): registers the handlers and nothing else. `npm start` runs it with
+ * `probot run`; tests build it with their own ledger through {@link createMlgradeApp}.
+ */
+import type { ApplicationFunction, Probot } from 'probot';
+import { CourseCache } from './course/course-cache.js';
+import { createDispatcher } from './github/dispatcher.js';
+import type { RequestWrap } from './github/github-client.js';
+import type { AppDeps } from './handlers/app-deps.js';
+import { onCheckRunRequest } from './handlers/check-run.js';
+import { onInstallation } from './handlers/installation.js';
+import { onPullRequest } from './handlers/pull-request.js';
+import { onPush } from './handlers/push.js';
+import { onWorkflowRunCompleted } from './handlers/workflow-run.js';
+import type { Ledger } from './store/ledger-types.js';
+
+/** What the app is built from; everything defaults to the production setup. */
+export interface MlgradeAppOptions {
+  /** The ledger (default: `openLedger` with `DATABASE_URL`, else PGlite in `MLGRADE_DATA_DIR` or `.mlgrade/ledger`). */
+  ledger?: Ledger;
+  /** The write scheduler's request hook, put on every GitHub client the handlers use. */
+  wrap?: RequestWrap;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Builds the app function; the deps it builds are returned through `onReady` for tests and benches. */
+export function createMlgradeApp(
+  options: MlgradeAppOptions = {},
+  onReady?: (deps: AppDeps) => void,
+): ApplicationFunction {
+  const env = options.env ?? process.env;
+  return async (app: Probot) => {
+    requireWebhookSecret(env);
+    const ledger = options.ledger ?? (await openDefaultLedger(env));
+    const deps: AppDeps = {
+      ledger,
+      courses: new CourseCache(undefined, env),
+      dispatcher: createDispatcher(ledger, app.log, env),
+      ...(options.wrap ? { wrap: options.wrap } : {}),
+    };
+    app.on('push', (context) => onPush(deps, context));
+    app.on(['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize'], (context) =>
+      onPullRequest(deps, context),
+    );
+    app.on('workflow_run.completed', (context) => onWorkflowRunCompleted(deps, context));
+    app.on(['check_run.rerequested', 'check_run.requested_action'], (context) =>
+      onCheckRunRequest(deps, context),
+    );
+    app.on(['installation', 'installation_repositories'], (context) => onInstallation(context));
+    onReady?.(deps);
+  };
+}
+
+/** Probot verifies signatures with WEBHOOK_SECRET; its development default ("development") must never reach production. */
+function requireWebhookSecret(env: NodeJS.ProcessEnv): void {
+  if (env.NODE_ENV === 'production' && !env.WEBHOOK_SECRET)
+    throw new Error(
+      'mlgrade: WEBHOOK_SECRET is not set. In production every webhook must be signed: set WEBHOOK_SECRET to the secret configured in the GitHub App settings.',
+    );
+}
+
+async function openDefaultLedger(env: NodeJS.ProcessEnv): Promise<Ledger> {
+  const { openLedger } = await import('./store/open-ledger.js');
+  return openLedger({
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(env.MLGRADE_DATA_DIR ? { dataDir: env.MLGRADE_DATA_DIR } : {}),
+  });
+}
+
+/** The app as `probot run ./build/src/app.js` loads it. */
+export default createMlgradeApp();

@@ -1,0 +1,104 @@
+/**
+ * Check runs for attempts: created queued when the attempt is recorded, completed by the collector
+ * (summary, annotations in batches of 50, a Regrade button) or failed with config problems.
+ */
+import type { Attempt } from '../store/ledger-types.js';
+import type { GitHub } from './github-client.js';
+
+/** GitHub accepts at most 50 annotations per check-run request. */
+export const ANNOTATIONS_PER_REQUEST = 50;
+/** GitHub rejects check-run summaries over 65,535 bytes. */
+export const MAX_SUMMARY_BYTES = 65_535;
+/** The requested action that starts a new attempt (check_run.requested_action). */
+export const REGRADE_ACTION = {
+  label: 'Regrade',
+  description: 'Grade this commit again',
+  identifier: 'regrade',
+} as const;
+
+/** One annotation as GitHub takes it. */
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: 'notice' | 'warning' | 'failure';
+  message: string;
+  title?: string;
+}
+
+/** Split `owner/name`. */
+export function splitRepository(repository: string): { owner: string; repo: string } {
+  const [owner = '', repo = ''] = repository.split('/');
+  return { owner, repo };
+}
+
+/** The check run's name: one per assignment, so a repository in two assignments shows two. */
+export function checkRunName(assignmentId: string): string {
+  return `mlgrade: ${assignmentId}`;
+}
+
+/** Creates the queued check run of an attempt; `external_id` ties it back to the attempt. */
+export async function createQueuedCheckRun(github: GitHub, attempt: Attempt): Promise<number> {
+  const { data } = await github.rest.checks.create({
+    ...splitRepository(attempt.repository),
+    name: checkRunName(attempt.assignmentId),
+    head_sha: attempt.sha,
+    external_id: attempt.id,
+    status: 'queued',
+    output: { title: 'Queued for grading', summary: 'Waiting for a grading runner.' },
+  });
+  return data.id;
+}
+
+/** What a completed check run says. */
+export interface CheckRunReport {
+  conclusion: 'success' | 'failure' | 'neutral' | 'timed_out' | 'action_required';
+  title: string;
+  summary: string;
+  annotations?: readonly Annotation[];
+  /** Offer the Regrade button (default true). */
+  regrade?: boolean;
+}
+
+/**
+ * Completes a check run. The first 50 annotations go with the completion; the rest follow in
+ * batches of 50 (GitHub appends annotations across updates). Returns the PRs the check run is on.
+ */
+export async function completeCheckRun(
+  github: GitHub,
+  repository: string,
+  checkRunId: number,
+  report: CheckRunReport,
+): Promise<number[]> {
+  const annotations = report.annotations ?? [];
+  const output = { title: report.title, summary: capSummary(report.summary) };
+  const first = annotations.slice(0, ANNOTATIONS_PER_REQUEST);
+  const { data } = await github.rest.checks.update({
+    ...splitRepository(repository),
+    check_run_id: checkRunId,
+    status: 'completed',
+    conclusion: report.conclusion,
+    completed_at: new Date().toISOString(),
+    output: { ...output, ...(first.length > 0 ? { annotations: [...first] } : {}) },
+    ...(report.regrade === false ? {} : { actions: [REGRADE_ACTION] }),
+  });
+  for (let at = ANNOTATIONS_PER_REQUEST; at < annotations.length; at += ANNOTATIONS_PER_REQUEST) {
+    await github.rest.checks.update({
+      ...splitRepository(repository),
+      check_run_id: checkRunId,
+      output: { ...output, annotations: annotations.slice(at, at + ANNOTATIONS_PER_REQUEST) },
+    });
+  }
+  return (data.pull_requests ?? []).map((pull) => pull.number);
+}
+
+/** Keeps a summary within GitHub's limit, cutting at a line and saying so. */
+export function capSummary(summary: string, maxBytes = MAX_SUMMARY_BYTES): string {
+  if (Buffer.byteLength(summary, 'utf8') <= maxBytes) return summary;
+  const note =
+    '\n\n✂️ Shortened to fit GitHub’s 65,535-byte limit; the full results are in mlgrade-results.json.\n';
+  const budget = maxBytes - Buffer.byteLength(note, 'utf8');
+  let cut = Buffer.from(summary, 'utf8').subarray(0, budget).toString('utf8');
+  if (cut.endsWith('\uFFFD')) cut = cut.slice(0, -1);
+  return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${note}`;
+}

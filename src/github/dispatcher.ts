@@ -1,0 +1,115 @@
+/**
+ * Dispatches queued attempts in batches: attempts enqueued while a dispatch is in flight (or within
+ * the same tick) go out together as one run whose matrix has one job per attempt. Before
+ * dispatching, each attempt is re-read so that one superseded meanwhile is left out.
+ */
+import type { Attempt, Ledger } from '../store/ledger-types.js';
+import { completeCheckRun } from './check-runs.js';
+import { dispatchWorkflow } from './dispatch-workflow.js';
+import type { GitHub } from './github-client.js';
+import { graderWorkflow } from './grader-workflow.js';
+
+/** The most attempts one run carries (GitHub's matrix limit is 256 jobs). */
+export const MAX_BATCH = 50;
+
+/** Hands attempts to the grader workflow. */
+export interface Dispatcher {
+  /** Queues attempts of one course owner for dispatch; returns at once. */
+  enqueue(github: GitHub, owner: string, attempts: readonly Attempt[]): void;
+  /** Resolves when everything enqueued so far has been dispatched (tests, shutdown). */
+  idle(): Promise<void>;
+}
+
+interface Logger {
+  info: (message: string) => void;
+  error: (message: string) => void;
+}
+
+/** A dispatcher that batches per owner; `env` configures the grader workflow (grader-workflow.ts). */
+export function createDispatcher(
+  ledger: Ledger,
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Dispatcher {
+  const pending = new Map<string, { github: GitHub; ids: string[] }>();
+  let running: Promise<void> = Promise.resolve();
+
+  const drain = async () => {
+    for (const [owner, entry] of [...pending]) {
+      pending.delete(owner);
+      for (let at = 0; at < entry.ids.length; at += MAX_BATCH) {
+        await dispatchBatch(ledger, log, entry.github, owner, entry.ids.slice(at, at + MAX_BATCH), env);
+      }
+    }
+  };
+  return {
+    enqueue(github, owner, attempts) {
+      const entry = pending.get(owner) ?? { github, ids: [] };
+      entry.github = github;
+      entry.ids.push(...attempts.map((attempt) => attempt.id));
+      pending.set(owner, entry);
+      // Chained: a batch dispatches after the previous one, collecting what arrived meanwhile.
+      running = running.then(drain).catch((error) => log.error(`dispatcher: ${(error as Error).message}`));
+    },
+    idle: () => running,
+  };
+}
+
+async function dispatchBatch(
+  ledger: Ledger,
+  log: Logger,
+  github: GitHub,
+  owner: string,
+  ids: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const attempts = (await Promise.all(ids.map((id) => ledger.getAttempt(id)))).filter(
+    (attempt): attempt is Attempt => attempt?.state === 'queued',
+  );
+  if (attempts.length === 0) return;
+  const matrix = attempts.map((a) => ({
+    attempt: a.id,
+    repository: a.repository,
+    sha: a.sha,
+    assignment: a.assignmentId,
+  }));
+  try {
+    const grader = graderWorkflow(owner, env);
+    const { nonce, workflowRunId } = await dispatchWorkflow(github, grader, matrix);
+    const dispatchedAt = new Date();
+    for (const attempt of attempts) {
+      // Superseded while the dispatch was in flight: keep that state, record the run anyway.
+      const state = (await ledger.getAttempt(attempt.id))?.state === 'queued' ? 'dispatched' : undefined;
+      await ledger.updateAttempt(attempt.id, {
+        ...(state ? { state } : {}),
+        dispatchNonce: nonce,
+        workflowRunId,
+        dispatchedAt,
+      });
+    }
+    log.info(
+      `dispatched ${attempts.length} attempt(s) to ${grader.owner}/${grader.repo} run ${workflowRunId ?? '(by nonce)'}`,
+    );
+  } catch (error) {
+    await failAttempts(ledger, github, attempts, (error as Error).message);
+    log.error(`dispatch failed for ${owner}: ${(error as Error).message}`);
+  }
+}
+
+/** An infrastructure error: neutral, does not use up an attempt, says what to fix. */
+async function failAttempts(ledger: Ledger, github: GitHub, attempts: Attempt[], message: string) {
+  for (const attempt of attempts) {
+    await ledger.updateAttempt(attempt.id, {
+      state: 'infra_error',
+      error: message,
+      conclusion: 'neutral',
+      completedAt: new Date(),
+    });
+    if (attempt.checkRunId === null) continue;
+    await completeCheckRun(github, attempt.repository, attempt.checkRunId, {
+      conclusion: 'neutral',
+      title: 'Could not start grading',
+      summary: `The grading run could not be started, so this does not count as an attempt.\n\n${message}`,
+    });
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Where the grader workflow lives and how it is dispatched. The course config schema has no GitHub
+ * section, so these come from the app's environment: `MLGRADE_GRADER_REPOSITORY` (default
+ * `mlgrade-grader`, in the course owner's account), `MLGRADE_GRADER_WORKFLOW` (default
+ * `mlgrade-grade.yml`), `MLGRADE_GRADER_REF` (default `main`), `MLGRADE_RUNS_ON` (JSON, default
+ * `["self-hosted","gpu"]`).
+ */
+
+/** The grader workflow of one course owner. */
+export interface GraderWorkflow {
+  owner: string;
+  repo: string;
+  workflow: string;
+  ref: string;
+  /** The runner labels, as JSON for `runs-on: ${{ fromJSON(inputs.runs_on) }}`. */
+  runsOn: string;
+}
+
+/** The grader workflow for `owner`, from the environment. */
+export function graderWorkflow(owner: string, env: NodeJS.ProcessEnv = process.env): GraderWorkflow {
+  const runsOn = env.MLGRADE_RUNS_ON || '["self-hosted","gpu"]';
+  const labels = JSON.parse(runsOn) as unknown;
+  if (!Array.isArray(labels) || labels.some((label) => typeof label !== 'string'))
+    throw new Error(
+      `MLGRADE_RUNS_ON must be a JSON array of runner labels, e.g. ["self-hosted","gpu"]; got ${runsOn}`,
+    );
+  return {
+    owner,
+    repo: env.MLGRADE_GRADER_REPOSITORY || 'mlgrade-grader',
+    workflow: env.MLGRADE_GRADER_WORKFLOW || 'mlgrade-grade.yml',
+    ref: env.MLGRADE_GRADER_REF || 'main',
+    runsOn: JSON.stringify(labels),
+  };
+}
+
+/** One matrix entry of a dispatched run: what the grader job needs to grade one attempt. */
+export interface DispatchedAttempt {
+  attempt: string;
+  repository: string;
+  sha: string;
+  assignment: string;
+}
+
+/** `run-name` of the grader workflow carries the nonce: `mlgrade <nonce>`. */
+export function nonceFromRunName(name: string | null | undefined): string | undefined {
+  return /\bmlgrade ([0-9a-f]{32})\b/.exec(name ?? '')?.[1];
+}

@@ -1,0 +1,76 @@
+/**
+ * One pull-request comment per assignment, found by a hidden marker and updated in place. The
+ * comment id and body last written are remembered, so a steady stream of attempts costs one request
+ * per update (none when nothing changed) instead of a listing each time.
+ */
+import { createHash } from 'node:crypto';
+import { type GitHub, statusOf } from './github-client.js';
+
+/** GitHub's limit on an issue comment's body, in characters. */
+export const MAX_COMMENT_CHARS = 65_536;
+
+/** The hidden marker of an assignment's comment. */
+export function commentMarker(assignmentId: string): string {
+  return `<!-- mlgrade:comment assignment=${assignmentId} -->`;
+}
+
+const known = new Map<string, { id: number; hash: string }>();
+
+/** What {@link upsertComment} did. */
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
+
+/** Creates or updates the assignment's comment on a pull request. */
+export async function upsertComment(
+  github: GitHub,
+  repository: string,
+  pullRequest: number,
+  assignmentId: string,
+  markdown: string,
+): Promise<UpsertOutcome> {
+  const [owner = '', repo = ''] = repository.split('/');
+  const marker = commentMarker(assignmentId);
+  const body = `${marker}\n${markdown}`.slice(0, MAX_COMMENT_CHARS);
+  const hash = createHash('sha256').update(body).digest('hex');
+  const key = `${repository}#${pullRequest}:${assignmentId}`.toLowerCase();
+  const remembered = known.get(key);
+  if (remembered?.hash === hash) return 'unchanged';
+  if (remembered && (await tryUpdate(github, owner, repo, remembered.id, body))) {
+    known.set(key, { id: remembered.id, hash });
+    return 'updated';
+  }
+  const comments = await github.paginate(github.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: pullRequest,
+    per_page: 100,
+  });
+  const existing = comments.find((comment) => comment.body?.startsWith(marker));
+  if (existing?.body === body) {
+    known.set(key, { id: existing.id, hash });
+    return 'unchanged';
+  }
+  if (existing) {
+    await github.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+    known.set(key, { id: existing.id, hash });
+    return 'updated';
+  }
+  const { data } = await github.rest.issues.createComment({ owner, repo, issue_number: pullRequest, body });
+  known.set(key, { id: data.id, hash });
+  return 'created';
+}
+
+/** Updates a remembered comment; false when it is gone (deleted by someone), so the caller lists again. */
+async function tryUpdate(github: GitHub, owner: string, repo: string, id: number, body: string) {
+  try {
+    await github.rest.issues.updateComment({ owner, repo, comment_id: id, body });
+    return true;
+  } catch (error) {
+    if (statusOf(error) === 404) return false;
+    throw error;
+  }
+}
+
+/** Forgets remembered comments (tests). */
+export function forgetComments(): void {
+  known.clear();
+}

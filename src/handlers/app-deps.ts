@@ -1,0 +1,21 @@
+/** What every handler needs, built once in app.ts and passed down (tests pass their own). */
+import type { CourseCache } from '../course/course-cache.js';
+import type { Dispatcher } from '../github/dispatcher.js';
+import type { RequestWrap } from '../github/github-client.js';
+import type { Ledger } from '../store/ledger-types.js';
+
+/** Shared services of the app's handlers. */
+export interface AppDeps {
+  ledger: Ledger;
+  courses: CourseCache;
+  dispatcher: Dispatcher;
+  /** The write scheduler's request hook, put on every client the handlers use. */
+  wrap?: RequestWrap;
+}
+
+/** The logger subset handlers use (Probot's pino logger satisfies it). */
+export interface Log {
+  info: (message: string) => void;
+  warn: (message: string) => void;
+  error: (message: string) => void;
+}

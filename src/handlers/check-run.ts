@@ -1,0 +1,50 @@
+/** `check_run` rerequested, or its "Regrade" button (requested_action): a new attempt for the same commit. */
+import type { Context } from 'probot';
+import { REGRADE_ACTION } from '../github/check-runs.js';
+import { installationClient } from '../github/github-client.js';
+import type { AppDeps } from './app-deps.js';
+import { startAttempts } from './start-attempts.js';
+
+/** Handles check_run.rerequested and check_run.requested_action. */
+export async function onCheckRunRequest(
+  deps: AppDeps,
+  context: Context<'check_run.rerequested' | 'check_run.requested_action'>,
+): Promise<void> {
+  const { payload } = context;
+  const checkRun = payload.check_run;
+  const repository = payload.repository.full_name;
+  const isRegrade = payload.action === 'requested_action';
+  if (isRegrade && payload.requested_action?.identifier !== REGRADE_ACTION.identifier) {
+    context.log.info(
+      `${repository}: requested action "${payload.requested_action?.identifier}" is not mlgrade's`,
+    );
+    return;
+  }
+  const previous = await deps.ledger.findByCheckRun(checkRun.id);
+  if (!previous) {
+    context.log.info(`${repository}: check run ${checkRun.id} is not one of mlgrade's attempts`);
+    return;
+  }
+  if (!(await deps.ledger.recordDelivery(context.id, `check_run.${payload.action}`))) {
+    context.log.info(`${repository}: delivery ${context.id} was already handled (redelivery)`);
+    return;
+  }
+  const github = await installationClient(context, deps.wrap);
+  await startAttempts(
+    deps,
+    github,
+    {
+      owner: payload.repository.owner.login,
+      name: payload.repository.name,
+      repositoryId: payload.repository.id,
+      sha: previous.sha,
+      trigger: isRegrade ? 'regrade' : 'rerequested',
+      pullRequest: previous.pullRequest,
+      deliveryId: context.id,
+      sender: { id: payload.sender.id, login: payload.sender.login },
+      assignmentId: previous.assignmentId,
+      student: { studentId: previous.studentId, studentLogin: previous.studentLogin },
+    },
+    context.log,
+  );
+}

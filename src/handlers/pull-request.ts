@@ -1,0 +1,37 @@
+/** `pull_request` opened / reopened / synchronize: the head commit becomes attempts (deduplicated with its push). */
+import type { Context } from 'probot';
+import { installationClient } from '../github/github-client.js';
+import type { AppDeps } from './app-deps.js';
+import { startAttempts } from './start-attempts.js';
+
+/** Handles one pull_request event. */
+export async function onPullRequest(deps: AppDeps, context: Context<'pull_request'>): Promise<void> {
+  const { payload } = context;
+  const pull = payload.pull_request;
+  const repository = payload.repository.full_name;
+  if (pull.head.repo?.id !== payload.repository.id) {
+    // A fork's head is not the student's repository: its config and identity do not apply.
+    context.log.info(`${repository}#${pull.number}: head is in another repository; not graded`);
+    return;
+  }
+  if (!(await deps.ledger.recordDelivery(context.id, 'pull_request'))) {
+    context.log.info(`${repository}#${pull.number}: delivery ${context.id} was already handled (redelivery)`);
+    return;
+  }
+  const github = await installationClient(context, deps.wrap);
+  await startAttempts(
+    deps,
+    github,
+    {
+      owner: payload.repository.owner.login,
+      name: payload.repository.name,
+      repositoryId: payload.repository.id,
+      sha: pull.head.sha,
+      trigger: 'pull_request',
+      pullRequest: pull.number,
+      deliveryId: context.id,
+      ...(payload.sender ? { sender: { id: payload.sender.id, login: payload.sender.login } } : {}),
+    },
+    context.log,
+  );
+}

@@ -1,0 +1,45 @@
+/** `push`: a new commit on a student repository becomes attempts; a push to the config repository refreshes the course. */
+import type { Context } from 'probot';
+import { installationClient } from '../github/github-client.js';
+import type { AppDeps } from './app-deps.js';
+import { startAttempts } from './start-attempts.js';
+
+/** Handles one push event. */
+export async function onPush(deps: AppDeps, context: Context<'push'>): Promise<void> {
+  const { payload } = context;
+  const repository = payload.repository.full_name;
+  const owner = payload.repository.owner?.login ?? payload.repository.full_name.split('/')[0]!;
+  if (deps.courses.isConfigRepository(owner, payload.repository.name)) {
+    deps.courses.invalidate(owner);
+    context.log.info(`${repository}: config repository changed; course config will be re-read`);
+    return;
+  }
+  if (payload.deleted || !payload.after || /^0+$/.test(payload.after)) {
+    context.log.info(`${repository}: ${payload.ref} was deleted; nothing to grade`);
+    return;
+  }
+  if (!payload.ref.startsWith('refs/heads/')) {
+    context.log.info(`${repository}: ${payload.ref} is not a branch; nothing to grade`);
+    return;
+  }
+  if (!(await deps.ledger.recordDelivery(context.id, 'push'))) {
+    context.log.info(`${repository}: delivery ${context.id} was already handled (redelivery)`);
+    return;
+  }
+  const github = await installationClient(context, deps.wrap);
+  await startAttempts(
+    deps,
+    github,
+    {
+      owner,
+      name: payload.repository.name,
+      repositoryId: payload.repository.id,
+      sha: payload.after,
+      trigger: 'push',
+      pullRequest: null,
+      deliveryId: context.id,
+      ...(payload.sender ? { sender: { id: payload.sender.id, login: payload.sender.login } } : {}),
+    },
+    context.log,
+  );
+}

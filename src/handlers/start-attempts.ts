@@ -1,0 +1,118 @@
+/**
+ * A new submission (push or pull request) or a regrade becomes attempts. Steps:
+ *   1. load the course config from the config repository (errors → a failed check run, stop);
+ *   2. match the repository to assignments (none → not a course repository, stop);
+ *   3. per assignment: record the attempt (idempotent on repository, sha, assignment), create its
+ *      queued check run, supersede older queued attempts of the same repository and assignment;
+ *   4. hand the new attempts to the dispatcher.
+ */
+import { problemLine } from '../course/config-repository.js';
+import { type Account, identifyStudent, matchAssignments } from '../course/match-submission.js';
+import { checkRunName, completeCheckRun, createQueuedCheckRun } from '../github/check-runs.js';
+import type { GitHub } from '../github/github-client.js';
+import type { Attempt, AttemptTrigger } from '../store/ledger-types.js';
+import type { AppDeps, Log } from './app-deps.js';
+
+/** A commit of a repository to grade, as the handlers extract it from their payloads. */
+export interface Submission {
+  owner: string;
+  name: string;
+  repositoryId: number;
+  sha: string;
+  trigger: AttemptTrigger;
+  pullRequest: number | null;
+  deliveryId: string | null;
+  sender?: Account;
+  /** Grade only this assignment (regrades); default every matching assignment. */
+  assignmentId?: string;
+  /** The student, when already known (regrades keep the original attempt's). */
+  student?: { studentId: number | null; studentLogin: string | null };
+}
+
+/** Creates and dispatches the attempts for a submission; returns the attempts created. */
+export async function startAttempts(
+  deps: AppDeps,
+  github: GitHub,
+  submission: Submission,
+  log: Log,
+): Promise<Attempt[]> {
+  const repository = `${submission.owner}/${submission.name}`;
+  const { loaded, location } = await deps.courses.get(github, submission.owner);
+  if (!loaded.config) {
+    log.warn(`${repository}: course config ${location.owner}/${location.repository} has errors`);
+    await reportConfigProblems(github, submission, loaded.problems.map(problemLine), location);
+    return [];
+  }
+  const matches = matchAssignments(loaded.config, submission.name).filter(
+    (match) => !submission.assignmentId || match.assignment.id === submission.assignmentId,
+  );
+  if (matches.length === 0) {
+    log.info(`${repository}: matches no assignment's repository pattern; not a course repository`);
+    return [];
+  }
+  const created: Attempt[] = [];
+  for (const match of matches) {
+    const { attempt, created: isNew } = await deps.ledger.createAttempt({
+      courseId: loaded.config.course.id,
+      assignmentId: match.assignment.id,
+      repository,
+      repositoryId: submission.repositoryId,
+      ...(submission.student ?? identifyStudent(match.login, submission.sender)),
+      sha: submission.sha,
+      trigger: submission.trigger,
+      pullRequest: submission.pullRequest,
+      deliveryId: submission.deliveryId,
+    });
+    if (!isNew) {
+      log.info(
+        `${repository}@${submission.sha.slice(0, 7)}: ${match.assignment.id} already has attempt ${attempt.id}`,
+      );
+      continue;
+    }
+    const checkRunId = await createQueuedCheckRun(github, attempt);
+    const queued = await deps.ledger.updateAttempt(attempt.id, { checkRunId });
+    const superseded = await deps.ledger.supersedeQueued(repository, match.assignment.id, attempt.id);
+    await closeSuperseded(github, superseded, attempt);
+    created.push(queued);
+  }
+  if (created.length > 0) deps.dispatcher.enqueue(github, submission.owner, created);
+  return created;
+}
+
+/** A superseded attempt's check run says which commit replaced it, instead of staying queued forever. */
+async function closeSuperseded(github: GitHub, superseded: Attempt[], by: Attempt): Promise<void> {
+  for (const old of superseded) {
+    if (old.checkRunId === null) continue;
+    await completeCheckRun(github, old.repository, old.checkRunId, {
+      conclusion: 'neutral',
+      title: 'Superseded by a newer push',
+      summary: `Not graded: ${by.sha.slice(0, 7)} was pushed before grading started, and only the newest commit is graded.`,
+      regrade: true,
+    });
+  }
+}
+
+/** A failed check run whose summary lists the config problems with file:line. */
+async function reportConfigProblems(
+  github: GitHub,
+  submission: Submission,
+  lines: string[],
+  location: { owner: string; repository: string; file: string },
+): Promise<void> {
+  const summary = [
+    `mlgrade could not grade this commit: the course config \`${location.file}\` in \`${location.owner}/${location.repository}\` (default branch) has problems.`,
+    '',
+    ...lines,
+    '',
+    'An instructor must fix the config; `mlgrade validate` prints the same list locally. Push again (or re-run this check) afterwards.',
+  ].join('\n');
+  await github.rest.checks.create({
+    owner: submission.owner,
+    repo: submission.name,
+    name: checkRunName('course config'),
+    head_sha: submission.sha,
+    status: 'completed',
+    conclusion: 'failure',
+    output: { title: 'Course config has errors', summary },
+  });
+}

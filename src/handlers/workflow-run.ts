@@ -1,0 +1,65 @@
+/**
+ * `workflow_run.completed` in a grader repository: find the attempts this run answers (by run id,
+ * else by the nonce in its run-name), then collect each one. Runs mlgrade did not dispatch are ignored.
+ */
+import type { Context } from 'probot';
+import { listRunArtifacts } from '../github/fetch-results-artifact.js';
+import { installationClient } from '../github/github-client.js';
+import { graderWorkflow, nonceFromRunName } from '../github/grader-workflow.js';
+import type { Attempt } from '../store/ledger-types.js';
+import type { AppDeps } from './app-deps.js';
+import { collectAttempt } from './collect-results.js';
+
+/** Handles one workflow_run.completed event. */
+export async function onWorkflowRunCompleted(
+  deps: AppDeps,
+  context: Context<'workflow_run.completed'>,
+): Promise<void> {
+  const run = context.payload.workflow_run;
+  const owner = context.payload.repository.owner.login;
+  const repo = context.payload.repository.name;
+  if (repo.toLowerCase() !== graderWorkflow(owner).repo.toLowerCase()) {
+    context.log.info(`${owner}/${repo}: run ${run.id} is not in the grader repository; ignored`);
+    return;
+  }
+  const byRun = await deps.ledger.findByWorkflowRun(run.id);
+  const nonce = nonceFromRunName(run.display_title ?? run.name);
+  const byNonce = byRun.length === 0 && nonce ? await deps.ledger.findByNonce(nonce) : undefined;
+  if (byRun.length === 0 && !byNonce) {
+    context.log.info(`${owner}/${repo}: run ${run.id} was not dispatched by mlgrade; ignored`);
+    return;
+  }
+  const github = await installationClient(context, deps.wrap);
+  const artifacts = await listRunArtifacts(github, owner, repo, run.id);
+  const attempts = byRun.length > 0 ? byRun : await attemptsOfNonce(deps, artifacts.keys(), nonce!, byNonce!);
+  const open = attempts.filter((attempt) => attempt.state === 'dispatched' || attempt.state === 'running');
+  if (open.length === 0) {
+    context.log.info(`${owner}/${repo}: run ${run.id} answers no open attempt (already collected?)`);
+    return;
+  }
+  const { loaded } = await deps.courses.get(github, owner);
+  if (!loaded.config) {
+    context.log.warn(`${owner}: course config has errors; results of run ${run.id} stay uncollected`);
+    return;
+  }
+  const completed = { owner, repo, id: run.id, conclusion: run.conclusion, artifacts };
+  for (const attempt of open) {
+    const current =
+      attempt.workflowRunId === run.id
+        ? attempt
+        : await deps.ledger.updateAttempt(attempt.id, { workflowRunId: run.id });
+    await collectAttempt(deps, github, completed, current, loaded.config, context.log);
+  }
+}
+
+/** A batch found by nonce: every attempt named by an artifact that carries the same nonce. */
+async function attemptsOfNonce(deps: AppDeps, names: Iterable<string>, nonce: string, first: Attempt) {
+  const found = new Map([[first.id, first]]);
+  for (const name of names) {
+    const id = name.replace(/^mlgrade-results-/, '');
+    if (found.has(id) || id === name) continue;
+    const attempt = await deps.ledger.getAttempt(id);
+    if (attempt?.dispatchNonce === nonce) found.set(id, attempt);
+  }
+  return [...found.values()];
+}

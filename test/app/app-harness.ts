@@ -1,0 +1,84 @@
+/**
+ * A real Probot instance running the mlgrade app against nock, as create-probot-app's tests do:
+ * retry and throttling off, the token endpoint mocked, and the real ledger (PGlite in a temp dir).
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import nock from 'nock';
+import { Probot, ProbotOctokit } from 'probot';
+import { createMlgradeApp } from '../../src/app.js';
+import { forgetComments } from '../../src/github/pr-comment.js';
+import type { AppDeps } from '../../src/handlers/app-deps.js';
+import type { Ledger } from '../../src/store/ledger-types.js';
+import { openLedger } from '../../src/store/open-ledger.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+export const API = 'https://api.github.com';
+export const INSTALLATION = 42;
+/** The example course config, as the config repository serves it. */
+export const COURSE_YAML = readFileSync(path.resolve('examples/course/mlgrade.yml'), 'utf8');
+
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+
+/** A recorded webhook payload from test/fixtures/events/. */
+export function fixture<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(path.resolve('test/fixtures/events', `${name}.json`), 'utf8')) as T;
+}
+
+/** The app under test. */
+export interface Harness {
+  probot: Probot;
+  ledger: Ledger;
+  deps: AppDeps;
+}
+
+/** Builds the app with a fresh ledger; env overrides the grader settings. */
+export async function startApp(env: NodeJS.ProcessEnv = {}): Promise<Harness> {
+  forgetComments();
+  const ledger = await openLedger({ dataDir: path.join(await tempDir(), 'ledger') });
+  const probot = new Probot({
+    appId: 1001,
+    privateKey,
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    logLevel: 'fatal',
+  });
+  let deps: AppDeps | undefined;
+  await probot.load(
+    createMlgradeApp({ ledger, env: { ...env } }, (built) => {
+      deps = built;
+    }),
+  );
+  return { probot, ledger, deps: deps! };
+}
+
+/** Mocks the installation token endpoint (Probot caches the token, so once per app). */
+export function mockToken(): void {
+  nock(API)
+    .post(`/app/installations/${INSTALLATION}/access_tokens`)
+    .reply(200, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: {} });
+}
+
+/** Mocks the config repository's `.github/mlgrade.yml` (default branch: no ref). */
+export function mockConfig(yaml = COURSE_YAML, owner = 'ml-course'): void {
+  nock(API)
+    .get(`/repos/${owner}/.github/contents/.github%2Fmlgrade.yml`)
+    .query((query) => query.ref === undefined)
+    .reply(200, yaml, { 'content-type': 'application/vnd.github.raw' });
+}
+
+/** Delivers a webhook as GitHub would (id, name, payload). */
+export async function deliver(
+  harness: Harness,
+  name: string,
+  payload: unknown,
+  id: string = crypto.randomUUID(),
+) {
+  // biome-ignore lint/suspicious/noExplicitAny: recorded payloads are untyped JSON
+  await harness.probot.receive({ id, name: name as any, payload: payload as any });
+  await harness.deps.dispatcher.idle();
+}
