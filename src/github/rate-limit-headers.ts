@@ -36,16 +36,29 @@ export function classifyFailure(error: unknown, nowMs: number): FailureVerdict {
   if (status !== 403 && status !== 429) return { kind: 'fatal' };
   const retryAfter = seconds(headers['retry-after']);
   if (retryAfter !== undefined) return { kind: 'rate-limited', waitMs: retryAfter * 1000 };
-  const reset = seconds(headers['x-ratelimit-reset']);
-  if (String(headers['x-ratelimit-remaining']) === '0' && reset !== undefined) {
-    // The reset time is whole seconds; a second more avoids arriving just before it.
-    return { kind: 'rate-limited', waitMs: Math.max(0, reset * 1000 - nowMs) + 1000 };
-  }
+  const untilReset = resetWaitMs(headers, nowMs);
+  if (untilReset !== undefined) return { kind: 'rate-limited', waitMs: untilReset };
   // A 403 that is not about rate limits is a permission problem: retrying will not grant it.
   if (status === 429 || /rate limit/i.test(message)) {
     return { kind: 'rate-limited', waitMs: SECONDARY_LIMIT_WAIT_MS };
   }
   return { kind: 'fatal' };
+}
+
+/**
+ * How long until the primary limit resets, when a response (successful or not) says it is spent
+ * (`x-ratelimit-remaining: 0`); undefined while requests remain.
+ */
+export function exhaustedWaitMs(response: unknown, nowMs: number): number | undefined {
+  const headers = (response as { headers?: Headers } | null)?.headers;
+  return headers ? resetWaitMs(headers, nowMs) : undefined;
+}
+
+function resetWaitMs(headers: Headers, nowMs: number): number | undefined {
+  const reset = seconds(headers['x-ratelimit-reset']);
+  if (String(headers['x-ratelimit-remaining']) !== '0' || reset === undefined) return undefined;
+  // The reset time is whole seconds; a second more avoids arriving just before it.
+  return Math.max(0, reset * 1000 - nowMs) + 1000;
 }
 
 function seconds(value: string | number | undefined): number | undefined {

@@ -10,7 +10,7 @@
  * 4. After `maxRetries` retries the last error is thrown, its message saying what was tried. A write is
  *    never dropped: one failing write does not stop the queue behind it.
  */
-import { classifyFailure } from './rate-limit-headers.js';
+import { classifyFailure, exhaustedWaitMs } from './rate-limit-headers.js';
 import { RollingWindow } from './rate-limit-window.js';
 
 /** Tuning and test seams; every field has a production default. */
@@ -59,78 +59,103 @@ export interface WriteScheduler {
 
 const READS = new Set(['GET', 'HEAD']);
 
+type Settings = Required<Omit<WriteSchedulerOptions, 'writesPerMinute' | 'windowMs'>>;
+type WaitReason = 'write-window' | 'rate-limit' | 'backoff';
+
 /** Creates a scheduler; share one per process so every client obeys the same window and pauses. */
 export function createWriteScheduler(options: WriteSchedulerOptions = {}): WriteScheduler {
-  const settings = {
-    maxRetries: options.maxRetries ?? 5,
-    baseDelayMs: options.baseDelayMs ?? 1_000,
-    maxDelayMs: options.maxDelayMs ?? 60_000,
-    now: options.now ?? Date.now,
-    sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
-    random: options.random ?? Math.random,
-    onWait: options.onWait ?? (() => {}),
-  };
-  const window = new RollingWindow(options.writesPerMinute ?? 80, options.windowMs ?? 60_000);
-  const metrics: WriteSchedulerMetrics = { requests: {}, retries: 0, waits: 0, waitedMs: 0, gaveUp: 0 };
-  let pausedUntil = 0;
-  let writes: Promise<unknown> = Promise.resolve();
+  return new Scheduler(options);
+}
 
-  const wait = async (reason: 'write-window' | 'rate-limit' | 'backoff', ms: number, call: Call) => {
-    metrics.waits += 1;
-    metrics.waitedMs += ms;
-    settings.onWait({ reason, ms, method: call.method, url: call.url });
-    await settings.sleep(ms);
+class Scheduler implements WriteScheduler {
+  readonly metrics: WriteSchedulerMetrics = { requests: {}, retries: 0, waits: 0, waitedMs: 0, gaveUp: 0 };
+  private readonly settings: Settings;
+  private readonly window: RollingWindow;
+  /** No request is sent before this time (epoch ms): GitHub asked us to wait. */
+  private pausedUntil = 0;
+  /** Tail of the write queue. */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(options: WriteSchedulerOptions) {
+    this.settings = {
+      maxRetries: options.maxRetries ?? 5,
+      baseDelayMs: options.baseDelayMs ?? 1_000,
+      maxDelayMs: options.maxDelayMs ?? 60_000,
+      now: options.now ?? Date.now,
+      sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+      random: options.random ?? Math.random,
+      onWait: options.onWait ?? (() => {}),
+    };
+    this.window = new RollingWindow(options.writesPerMinute ?? 80, options.windowMs ?? 60_000);
+  }
+
+  // An arrow property, so `scheduler.wrap` can be handed to Octokit without binding.
+  readonly wrap = <O, R>(request: (options: O) => R | Promise<R>, requestOptions: O): Promise<R> => {
+    const call = describeCall(requestOptions);
+    if (!call.write) return this.send(request, requestOptions, call);
+    // One write at a time, in arrival order; a failed write must not break the chain for the next.
+    const result = this.writes.then(() => this.send(request, requestOptions, call));
+    this.writes = result.catch(() => undefined);
+    return result;
   };
 
-  /** Waits out any rate-limit pause and, for writes, the rolling window; then claims a slot. */
-  const waitTurn = async (call: Call) => {
-    for (;;) {
-      const now = settings.now();
-      if (pausedUntil > now) {
-        await wait('rate-limit', pausedUntil - now, call);
-        continue;
-      }
-      const windowDelay = call.write ? window.delayMs(now) : 0;
-      if (windowDelay <= 0) break;
-      await wait('write-window', windowDelay, call);
-    }
-    if (call.write) window.record(settings.now());
-  };
-
-  const send = async <O, R>(request: (options: O) => R | Promise<R>, requestOptions: O, call: Call) => {
+  private async send<O, R>(
+    request: (options: O) => R | Promise<R>,
+    requestOptions: O,
+    call: Call,
+  ): Promise<R> {
     for (let retry = 0; ; retry++) {
-      await waitTurn(call);
-      metrics.requests[call.method] = (metrics.requests[call.method] ?? 0) + 1;
+      await this.waitTurn(call);
+      this.metrics.requests[call.method] = (this.metrics.requests[call.method] ?? 0) + 1;
       try {
-        return await request(requestOptions);
+        const response = await request(requestOptions);
+        this.pauseIfExhausted(response);
+        return response;
       } catch (error) {
-        const verdict = classifyFailure(error, settings.now());
+        const verdict = classifyFailure(error, this.settings.now());
         if (verdict.kind === 'fatal') throw error;
-        if (retry >= settings.maxRetries) {
-          metrics.gaveUp += 1;
+        if (retry >= this.settings.maxRetries) {
+          this.metrics.gaveUp += 1;
           throw givingUp(error, call, retry + 1);
         }
-        metrics.retries += 1;
-        if (verdict.kind === 'rate-limited') {
-          pausedUntil = Math.max(pausedUntil, settings.now() + verdict.waitMs);
-        } else {
-          await wait('backoff', backoffMs(retry, settings), call);
-        }
+        this.metrics.retries += 1;
+        if (verdict.kind === 'rate-limited') this.pauseFor(verdict.waitMs);
+        else await this.wait('backoff', backoffMs(retry, this.settings), call);
       }
     }
-  };
+  }
 
-  return {
-    metrics,
-    wrap<O, R>(request: (options: O) => R | Promise<R>, requestOptions: O): Promise<R> {
-      const call = describeCall(requestOptions);
-      if (!call.write) return send(request, requestOptions, call);
-      // One write at a time, in arrival order; a failed write must not break the chain for the next.
-      const result = writes.then(() => send(request, requestOptions, call));
-      writes = result.catch(() => undefined);
-      return result;
-    },
-  };
+  /** Waits out any rate-limit pause and, for writes, the rolling window; then claims a slot. */
+  private async waitTurn(call: Call): Promise<void> {
+    for (;;) {
+      const now = this.settings.now();
+      if (this.pausedUntil > now) {
+        await this.wait('rate-limit', this.pausedUntil - now, call);
+        continue;
+      }
+      const windowDelay = call.write ? this.window.delayMs(now) : 0;
+      if (windowDelay <= 0) break;
+      await this.wait('write-window', windowDelay, call);
+    }
+    if (call.write) this.window.record(this.settings.now());
+  }
+
+  /** A success that spent the last of the primary limit: pause now rather than collect a 403 next. */
+  private pauseIfExhausted(response: unknown): void {
+    const waitMs = exhaustedWaitMs(response, this.settings.now());
+    if (waitMs !== undefined) this.pauseFor(waitMs);
+  }
+
+  private pauseFor(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.settings.now() + ms);
+  }
+
+  private async wait(reason: WaitReason, ms: number, call: Call): Promise<void> {
+    this.metrics.waits += 1;
+    this.metrics.waitedMs += ms;
+    this.settings.onWait({ reason, ms, method: call.method, url: call.url });
+    await this.settings.sleep(ms);
+  }
 }
 
 interface Call {

@@ -81,6 +81,19 @@ describe('write scheduler', () => {
     expect(clock.sleeps).toEqual([121_000]);
   });
 
+  it('pauses before the next request when a success spent the primary limit', async () => {
+    const { clock, octokit } = setup();
+    const reset = Math.floor(START / 1000) + 30;
+    nock(API)
+      .get('/repos/cs329s/m4-ada')
+      .reply(200, {}, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
+    nock(API).get('/repos/cs329s/m4-ada').reply(200, {}, { 'x-ratelimit-remaining': '4999' });
+    await octokit.rest.repos.get({ owner: 'cs329s', repo: 'm4-ada' });
+    expect(clock.sleeps).toEqual([]);
+    await octokit.rest.repos.get({ owner: 'cs329s', repo: 'm4-ada' });
+    expect(clock.sleeps).toEqual([31_000]);
+  });
+
   it('backs off exponentially on 502 and succeeds', async () => {
     const { clock, scheduler, createCheckRun } = setup();
     checkRuns().times(2).reply(502, 'Bad gateway');
