@@ -70,6 +70,7 @@ async function dispatchBatch(
   const matrix = attempts.map((a) => ({
     attempt: a.id,
     repository: a.repository,
+    repository_name: a.repository.split('/')[1] ?? a.repository,
     sha: a.sha,
     assignment: a.assignmentId,
   }));

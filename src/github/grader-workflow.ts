@@ -37,6 +37,8 @@ export function graderWorkflow(owner: string, env: NodeJS.ProcessEnv = process.e
 export interface DispatchedAttempt {
   attempt: string;
   repository: string;
+  /** The repository's name alone (the token step needs it; workflow expressions cannot split). */
+  repository_name: string;
   sha: string;
   assignment: string;
 }
