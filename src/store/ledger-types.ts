@@ -105,6 +105,8 @@ export type ManualScores = Record<string, { points: number; note?: string; by: s
 export interface Ledger {
   /** True the first time a delivery id is seen; false for a redelivery. */
   recordDelivery(deliveryId: string, event: string, receivedAt?: Date): Promise<boolean>;
+  /** Forgets deliveries received before `before` (GitHub redelivers for days, not forever); returns how many. */
+  pruneDeliveries(before: Date): Promise<number>;
   /**
    * Idempotent on (repository, sha, assignmentId) for push/pull_request triggers: returns the existing
    * attempt with created=false. 'rerequested' | 'regrade' | 'retry' always create a new attempt.

@@ -30,7 +30,14 @@ export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledge
 /** The SQL client `openLedger` would use, unmigrated; for tools and tests. */
 export async function openSqlClient(options: OpenLedgerOptions = {}): Promise<SqlClient> {
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
-  if (databaseUrl) return pgPoolClient(new pg.Pool({ connectionString: databaseUrl }));
+  if (databaseUrl) {
+    const pool = new pg.Pool({ connectionString: databaseUrl });
+    // An idle connection dropped by the server emits 'error' on the pool; unhandled, it would end the app.
+    pool.on('error', (error) =>
+      console.warn(`mlgrade ledger: idle PostgreSQL connection failed: ${error.message}`),
+    );
+    return pgPoolClient(pool);
+  }
   const dataDir = options.dataDir ?? DEFAULT_LEDGER_DIR;
   mkdirSync(dataDir, { recursive: true });
   return pgliteClient(await PGlite.create(dataDir));

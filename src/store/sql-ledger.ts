@@ -40,6 +40,13 @@ export class SqlLedger implements Ledger {
     return rows.length === 1;
   }
 
+  async pruneDeliveries(before: Date): Promise<number> {
+    const rows = await this.db.query('DELETE FROM deliveries WHERE received_at < $1 RETURNING delivery_id', [
+      before,
+    ]);
+    return rows.length;
+  }
+
   async createAttempt(input: NewAttempt): Promise<{ attempt: Attempt; created: boolean }> {
     const [inserted] = await this.db.query<AttemptRow>(INSERT_ATTEMPT, [
       randomUUID(),

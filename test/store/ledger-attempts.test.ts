@@ -20,6 +20,13 @@ describe.each(backends().map((make) => [make().name, make] as const))(
       expect(await ledger.recordDelivery(id, 'push')).toBe(false);
     });
 
+    it('prunes deliveries older than a cutoff', async () => {
+      const old = `old-${Math.random()}`;
+      await ledger.recordDelivery(old, 'push', new Date('2000-01-01T00:00:00Z'));
+      expect(await ledger.pruneDeliveries(new Date('2000-01-02T00:00:00Z'))).toBe(1);
+      expect(await ledger.recordDelivery(old, 'push')).toBe(true);
+    });
+
     it('creates one attempt for the same sha pushed twice', async () => {
       const input = newAttempt();
       const first = await ledger.createAttempt(input);
