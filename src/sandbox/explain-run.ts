@@ -1,0 +1,76 @@
+/**
+ * Turns how a sandboxed run ended into findings a student can act on: which limit stopped it, or
+ * which sandbox rule its error points at (no network, read-only system, hidden data not mounted).
+ */
+import type { Finding } from '../grading/results-schema.js';
+import type { SandboxResult } from './run-sandboxed.js';
+import type { SandboxPolicy } from './sandbox-spec.js';
+
+/** Which limit ended the run, if any. */
+export type LimitHit = 'wall' | 'output' | 'cpu' | 'memory' | 'processes' | undefined;
+
+const MEMORY =
+  /MemoryError|allocation failed|Cannot allocate memory|out of memory|bad_alloc|ENOMEM|Failed to reserve/i;
+const PROCESSES =
+  /Cannot fork|fork: (retry|Resource)|Resource temporarily unavailable|EAGAIN|BlockingIOError/i;
+const NETWORK =
+  /Network is unreachable|Temporary failure in name resolution|ENETUNREACH|EAI_AGAIN|getaddrinfo|Name or service not known|Connection refused|ECONNREFUSED/i;
+const READ_ONLY = /Read-only file system|EROFS|Permission denied|EACCES/i;
+const MISSING = /No such file or directory|ENOENT/i;
+
+/** The limit that stopped the run, judged from how it ended and its last output. */
+export function limitHit(result: SandboxResult): LimitHit {
+  if (result.timedOut) return 'wall';
+  if (result.outputExceeded) return 'output';
+  if (result.signal === 'SIGXCPU') return 'cpu';
+  if (result.exitCode === 0 && result.signal === null) return undefined;
+  if (MEMORY.test(result.output)) return 'memory';
+  if (PROCESSES.test(result.output)) return 'processes';
+  return undefined;
+}
+
+/** Findings explaining a failed run; `what` names the command for the messages. */
+export function explainRun(result: SandboxResult, policy: SandboxPolicy, what: string): Finding[] {
+  const findings: Finding[] = [];
+  const error = (message: string) => findings.push({ level: 'error', message });
+  const hit = limitHit(result);
+  if (hit === 'wall')
+    error(
+      `${what} ran past the ${policy.wallSeconds} s wall-clock limit and was stopped (all its processes were killed); make it finish sooner or ask the instructor for a longer limit.`,
+    );
+  if (hit === 'output')
+    error(
+      `${what} printed over ${policy.outputBytes} bytes and was stopped; write logs to a file and print a summary.`,
+    );
+  if (hit === 'cpu') error(`${what} used more than ${policy.cpuSeconds} s of CPU time and was stopped.`);
+  if (hit === 'memory')
+    error(
+      `${what} ran out of memory: each process may use ${policy.memoryMb} MiB of address space; use smaller batches or less data in memory.`,
+    );
+  if (hit === 'processes')
+    error(
+      `${what} tried to start more than ${policy.processes} processes or threads at once and was refused; limit worker pools and threads.`,
+    );
+  if (hit !== undefined || result.stopped) return findings;
+  if (NETWORK.test(result.output))
+    error(
+      `${what} tried to use the network, which the sandbox does not have; commit the data (or declare it in experiment.yaml) instead of downloading it.`,
+    );
+  if (READ_ONLY.test(result.output))
+    error(
+      `${what} tried to write outside its copy of the repository: only the repository directory and /tmp are writable.`,
+    );
+  if (MISSING.test(result.output))
+    error(
+      `${what} tried to open a file that does not exist in the sandbox: only the repository, /tmp and the system are visible (hidden test data never is).`,
+    );
+  if (result.signal) error(`${what} was killed by ${result.signal}.`);
+  else if (result.exitCode !== 0)
+    error(`${what} exited with status ${result.exitCode}; the tail of its output is in the log.`);
+  if (result.leftover > 0)
+    findings.push({
+      level: 'warning',
+      message: `${what} left ${result.leftover} process(es) running; they were killed.`,
+    });
+  return findings;
+}

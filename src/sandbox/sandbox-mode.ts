@@ -1,0 +1,80 @@
+/**
+ * Picks the isolation mechanism: bubblewrap when it can actually create a sandbox here, else
+ * `unshare`, else none. A config that asks for `auto` never silently runs unsandboxed.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { SandboxPolicy } from './sandbox-spec.js';
+
+const run = promisify(execFile);
+
+/** A mechanism that can run a command. */
+export type SandboxMode = 'bwrap' | 'unshare' | 'none';
+
+/** Thrown when the requested isolation is not available; the message says how to get it. */
+export class SandboxUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SandboxUnavailableError';
+  }
+}
+
+const probes = new Map<SandboxMode, Promise<boolean>>();
+
+/** True when `mode` works on this machine (probed once per process with a trivial command). */
+export function modeWorks(mode: SandboxMode): Promise<boolean> {
+  let probe = probes.get(mode);
+  if (!probe) {
+    probe = probeMode(mode);
+    probes.set(mode, probe);
+  }
+  return probe;
+}
+
+async function probeMode(mode: SandboxMode): Promise<boolean> {
+  const asRoot = process.getuid?.() === 0;
+  const argv: Record<SandboxMode, string[]> = {
+    bwrap: [
+      'bwrap',
+      '--ro-bind',
+      '/',
+      '/',
+      '--unshare-pid',
+      '--unshare-net',
+      ...(asRoot ? [] : ['--unshare-user']),
+      '--',
+      'true',
+    ],
+    unshare: [
+      'unshare',
+      ...(asRoot ? [] : ['--user', '--map-root-user']),
+      '--pid',
+      '--fork',
+      '--net',
+      'true',
+    ],
+    none: ['true'],
+  };
+  const [file, ...args] = argv[mode];
+  try {
+    await run(file!, args, { timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves the policy's mode to the mechanism to use, or throws {@link SandboxUnavailableError}. */
+export async function chooseMode(policy: SandboxPolicy): Promise<SandboxMode> {
+  if (policy.mode === 'none') return 'none';
+  if (policy.mode !== 'unshare' && (await modeWorks('bwrap'))) return 'bwrap';
+  if (policy.mode === 'bwrap') {
+    throw new SandboxUnavailableError(
+      'sandbox mode "bwrap" was requested but bubblewrap cannot create a sandbox here; install it (apt-get install -y bubblewrap) or allow user namespaces',
+    );
+  }
+  if (await modeWorks('unshare')) return 'unshare';
+  throw new SandboxUnavailableError(
+    'no sandbox is available to run student code: install bubblewrap (apt-get install -y bubblewrap) or util-linux unshare; for trusted local use only, set `sandbox: { mode: none }` in the check',
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * The `sandbox:` options a check that runs student code accepts. Instructors set them in the course
+ * config (never the student), so they are trusted; the defaults suit coursework on a shared runner.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+
+const Positive = (description: string) => Type.Optional(Type.Integer({ minimum: 1, description }));
+
+/** JSON Schema of a check's `sandbox:` block. */
+export const SandboxSpecSchema = Type.Object(
+  {
+    mode: Type.Optional(
+      Type.Union(
+        [Type.Literal('auto'), Type.Literal('bwrap'), Type.Literal('unshare'), Type.Literal('none')],
+        {
+          description:
+            'auto (default: bubblewrap, else unshare, else refuse), bwrap, unshare, or none (no isolation: trusted local use only).',
+        },
+      ),
+    ),
+    memory_mb: Positive('Address-space limit of each process, in MiB (default 4096).'),
+    cpu_seconds: Positive('CPU time limit of each process, in seconds (default 600).'),
+    wall_seconds: Positive('Wall-clock limit of the whole run, in seconds (default 900).'),
+    processes: Positive('Most processes and threads the submission may run at once (default 256).'),
+    output_bytes: Positive('Most bytes of stdout + stderr before the run is stopped (default 8 MiB).'),
+    tmp_mb: Positive('Size of the private /tmp, in MiB (default 512).'),
+    gpus: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'GPUs passed through: "none" (default), "all", or a CUDA_VISIBLE_DEVICES list such as "0,1".',
+      }),
+    ),
+    env: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), {
+        description: 'Extra environment variables for the student command (nothing else is inherited).',
+      }),
+    ),
+    bind_ro: Type.Optional(
+      Type.Array(Type.String({ pattern: '^/' }), {
+        description:
+          'Extra absolute paths mounted read-only (e.g. a shared dataset cache); the runtimes python3 and node are found automatically.',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'How student code is isolated and limited (docs/sandbox.md).' },
+);
+
+/** The `sandbox:` block as written in the config. */
+export type SandboxSpec = Static<typeof SandboxSpecSchema>;
+
+/** Sandbox options with every default filled in. */
+export interface SandboxPolicy {
+  mode: 'auto' | 'bwrap' | 'unshare' | 'none';
+  memoryMb: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  processes: number;
+  outputBytes: number;
+  tmpMb: number;
+  gpus: string;
+  env: Record<string, string>;
+  bindReadOnly: string[];
+}
+
+/** Fills in the defaults of a `sandbox:` block; `overrides` are the check's own defaults. */
+export function sandboxPolicy(spec: SandboxSpec | undefined, overrides: Partial<SandboxPolicy> = {}) {
+  const policy: SandboxPolicy = {
+    mode: 'auto',
+    memoryMb: 4096,
+    cpuSeconds: 600,
+    wallSeconds: 900,
+    processes: 256,
+    outputBytes: 8 * 1024 * 1024,
+    tmpMb: 512,
+    gpus: 'none',
+    env: {},
+    bindReadOnly: [],
+    ...overrides,
+  };
+  return {
+    mode: spec?.mode ?? policy.mode,
+    memoryMb: spec?.memory_mb ?? policy.memoryMb,
+    cpuSeconds: spec?.cpu_seconds ?? policy.cpuSeconds,
+    wallSeconds: spec?.wall_seconds ?? policy.wallSeconds,
+    processes: spec?.processes ?? policy.processes,
+    outputBytes: spec?.output_bytes ?? policy.outputBytes,
+    tmpMb: spec?.tmp_mb ?? policy.tmpMb,
+    gpus: spec?.gpus ?? policy.gpus,
+    env: { ...policy.env, ...spec?.env },
+    bindReadOnly: [...policy.bindReadOnly, ...(spec?.bind_ro ?? [])],
+  } satisfies SandboxPolicy;
+}

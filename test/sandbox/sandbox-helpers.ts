@@ -1,0 +1,50 @@
+/** Runs a hostile fixture's declared command in the sandbox with small limits, for the tests. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { processesOf } from '../../src/sandbox/process-sweep.js';
+import { runSandboxed } from '../../src/sandbox/run-sandboxed.js';
+import { type SandboxSpec, sandboxPolicy } from '../../src/sandbox/sandbox-spec.js';
+
+/** test/fixtures/submissions/<name>. */
+export function fixtureDir(name: string): string {
+  return path.resolve(import.meta.dirname, '..', 'fixtures', 'submissions', name);
+}
+
+/** Small limits so that every hostile fixture is stopped within seconds. */
+export const TEST_LIMITS: SandboxSpec = {
+  wall_seconds: 4,
+  cpu_seconds: 10,
+  memory_mb: 1024,
+  processes: 32,
+  output_bytes: 1024 * 1024,
+};
+
+/** Runs the fixture's experiment.yaml command; returns the result and the copy's files before disposal. */
+export async function runFixture(name: string, env: Record<string, string> = {}, hiddenPaths: string[] = []) {
+  const dir = fixtureDir(name);
+  const { command } = parse(readFileSync(path.join(dir, 'experiment.yaml'), 'utf8')) as { command: string };
+  const policy = sandboxPolicy(TEST_LIMITS);
+  const { session, result } = await runSandboxed({ submissionDir: dir, command, policy, env, hiddenPaths });
+  try {
+    return { result, policy, workDir: session.workDir };
+  } finally {
+    await session.dispose();
+  }
+}
+
+/** Processes of any sandbox uid (2,000,000–2,999,999) still alive: must be none after a run. */
+export async function sandboxProcessesAlive(): Promise<number> {
+  if (process.getuid?.() !== 0) return 0;
+  const { readdir, readFile } = await import('node:fs/promises');
+  let alive = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
+    if (uid >= 2_000_000 && uid < 3_000_000 && !/^State:\s+Z/m.test(status)) alive++;
+  }
+  return alive;
+}
+
+export { processesOf };
