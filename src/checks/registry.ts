@@ -6,12 +6,14 @@ import type { TSchema } from '@sinclair/typebox';
 import { experimentCheck } from './experiment.js';
 import { filesCheck } from './files.js';
 import { predictionsCheck } from './predictions.js';
+import { trainingCheck } from './training.js';
 import type { CheckDefinition } from './types.js';
 
 const definitions: CheckDefinition<never>[] = [
   filesCheck as CheckDefinition<never>,
   experimentCheck as CheckDefinition<never>,
   predictionsCheck as CheckDefinition<never>,
+  trainingCheck as CheckDefinition<never>,
 ];
 
 /** Registered checks by kind. */
