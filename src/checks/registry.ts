@@ -5,6 +5,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { experimentCheck } from './experiment.js';
 import { filesCheck } from './files.js';
+import { modelCheck } from './model.js';
 import { predictionsCheck } from './predictions.js';
 import { trainingCheck } from './training.js';
 import type { CheckDefinition } from './types.js';
@@ -13,6 +14,7 @@ const definitions: CheckDefinition<never>[] = [
   filesCheck as CheckDefinition<never>,
   experimentCheck as CheckDefinition<never>,
   predictionsCheck as CheckDefinition<never>,
+  modelCheck as CheckDefinition<never>,
   trainingCheck as CheckDefinition<never>,
 ];
 

@@ -8,7 +8,12 @@
  */
 import os from 'node:os';
 import { CHECKS } from '../checks/registry.js';
-import { DEFAULT_LIMITS, type GradingContext, type GradingLimits } from '../checks/types.js';
+import {
+  type CheckOutcome,
+  DEFAULT_LIMITS,
+  type GradingContext,
+  type GradingLimits,
+} from '../checks/types.js';
 import type { Assignment, CheckSpecConfig, CourseConfig } from '../config/schema.js';
 import { mlgradeVersion } from '../package-root.js';
 import { toCheckResult } from './cap-check-result.js';
@@ -36,7 +41,14 @@ export async function gradeSubmission(request: GradeRequest): Promise<Results> {
     limits: request.limits ?? DEFAULT_LIMITS,
   };
   const checks: CheckResult[] = [];
-  for (const spec of request.assignment.checks) checks.push(await runOne(spec, context));
+  const ranOn: NonNullable<CheckOutcome['environment']> = {};
+  for (const spec of request.assignment.checks) {
+    const { result, environment } = await runOne(spec, context);
+    checks.push(result);
+    // Model checks report their inference backend; the first one to name a field wins.
+    ranOn.backend ??= environment?.backend;
+    ranOn.device ??= environment?.device;
+  }
   const finished = new Date();
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
@@ -50,6 +62,8 @@ export async function gradeSubmission(request: GradeRequest): Promise<Results> {
       mlgradeVersion: mlgradeVersion(),
       node: process.version,
       platform: `${os.platform()}-${os.arch()}`,
+      ...(ranOn.backend ? { backend: ranOn.backend } : {}),
+      ...(ranOn.device ? { device: ranOn.device } : {}),
       versions: {},
     },
     checks,
@@ -57,21 +71,33 @@ export async function gradeSubmission(request: GradeRequest): Promise<Results> {
 }
 
 /** Runs one check; a crash becomes an `error` result carrying the stack in its log, never a thrown error. */
-async function runOne(spec: CheckSpecConfig, context: GradingContext): Promise<CheckResult> {
+async function runOne(
+  spec: CheckSpecConfig,
+  context: GradingContext,
+): Promise<{ result: CheckResult; environment?: CheckOutcome['environment'] }> {
   const identity = { id: spec.id, kind: spec.kind, title: spec.title };
   const definition = CHECKS.get(spec.kind);
   const started = performance.now();
   if (!definition) {
     const summary = `Unknown check kind "${spec.kind}"; run \`mlgrade validate\` on the course config.`;
-    return toCheckResult(identity, { status: 'error', summary }, 0);
+    return { result: toCheckResult(identity, { status: 'error', summary }, 0) };
   }
   try {
     const outcome = await definition.run(spec, context);
-    return toCheckResult(identity, outcome, performance.now() - started);
+    return {
+      result: toCheckResult(identity, outcome, performance.now() - started),
+      environment: outcome.environment,
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const stack = error instanceof Error && error.stack ? error.stack : message;
     const summary = `The ${spec.kind} check stopped with an internal error: ${message}. This is a bug in mlgrade or the grading setup, not in the submission.`;
-    return toCheckResult(identity, { status: 'error', summary, logs: [stack] }, performance.now() - started);
+    return {
+      result: toCheckResult(
+        identity,
+        { status: 'error', summary, logs: [stack] },
+        performance.now() - started,
+      ),
+    };
   }
 }

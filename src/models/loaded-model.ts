@@ -1,0 +1,41 @@
+/** The one interface the `model` check uses for every model format and backend. */
+import type { Tensor32 } from '../data/preprocess.js';
+
+/** A model ready to run, with what the check reports about it. */
+export interface LoadedModel {
+  format: 'tfjs-layers' | 'tfjs-graph' | 'onnx';
+  /** Runtime that executes it, e.g. `tfjs-wasm`, `onnxruntime-node`. */
+  backend: string;
+  /** `cpu`, `gpu` or `cuda`. */
+  device: string;
+  /** Input shape including the batch dimension; null (or a name, for ONNX) marks a free dimension. */
+  inputShape: (number | null)[];
+  /** Output shape including the batch dimension, when the format declares it. */
+  outputShape: (number | null)[] | undefined;
+  /** Element type of the input the model takes (float32 is the only one the check feeds). */
+  inputDtype: string;
+  parameters: number;
+  /** Null when the format does not say which weights are trainable. */
+  trainableParameters: number | null;
+  bytesOnDisk: number;
+  /** Class scores for a batch: row-major [batch, classes]. */
+  predict(batch: Tensor32): Promise<{ scores: Float32Array; classes: number }>;
+  dispose(): Promise<void>;
+}
+
+/** Index of the largest score in each row. */
+export function argmaxRows(scores: Float32Array, classes: number, out: Int32Array, offset: number): void {
+  const rows = scores.length / classes;
+  for (let row = 0; row < rows; row++) {
+    let best = 0;
+    let bestScore = scores[row * classes]!;
+    for (let k = 1; k < classes; k++) {
+      const score = scores[row * classes + k]!;
+      if (score > bestScore) {
+        bestScore = score;
+        best = k;
+      }
+    }
+    out[offset + row] = Number.isNaN(bestScore) ? -1 : best;
+  }
+}
