@@ -8,6 +8,7 @@ import { filesCheck } from './files.js';
 import { modelCheck } from './model.js';
 import { predictionsCheck } from './predictions.js';
 import { trainingCheck } from './training.js';
+import { reproduceCheck } from './reproduce.js';
 import type { CheckDefinition } from './types.js';
 
 const definitions: CheckDefinition<never>[] = [
@@ -16,6 +17,7 @@ const definitions: CheckDefinition<never>[] = [
   predictionsCheck as CheckDefinition<never>,
   modelCheck as CheckDefinition<never>,
   trainingCheck as CheckDefinition<never>,
+  reproduceCheck as CheckDefinition<never>,
 ];
 
 /** Registered checks by kind. */

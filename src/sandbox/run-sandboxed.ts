@@ -8,6 +8,7 @@ import { chmod, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { resolveInside } from '../checks/submission-files.js';
 import { cudaVisibleDevices, describeDevice, gpuDevices } from './gpu-devices.js';
 import { OutputTail } from './output-tail.js';
 import { sweepUid } from './process-sweep.js';
@@ -32,6 +33,8 @@ export interface SandboxRequest {
   env?: Record<string, string>;
   /** Host directory shared read-write with the sandbox (at {@link SANDBOX_IODIR} under bwrap). */
   ioDir?: string;
+  /** Paths relative to the copy removed before the run (outputs that must be produced afresh). */
+  clearPaths?: string[];
 }
 
 /** How a sandboxed run ended. */
@@ -74,6 +77,9 @@ export async function startSandboxed(request: SandboxRequest): Promise<SandboxSe
   const devices = await gpuDevices(request.policy.gpus);
   try {
     await copySubmission(request.submissionDir, workDir, root, uid);
+    for (const relative of request.clearPaths ?? []) {
+      await rm(await resolveInside(workDir, relative, false), { recursive: true, force: true });
+    }
     const env = await sandboxEnv(request, mode, workDir, devices.length > 0);
     const { argv, cwd } = sandboxArgv({
       mode,

@@ -51,7 +51,10 @@ function bwrapMounts(layout: SandboxLayout): string[] {
   args.push('--unshare-uts', '--unshare-cgroup-try', '--hostname', 'sandbox');
   if (layout.uid === undefined) args.push('--unshare-user', '--disable-userns');
   for (const dir of SYSTEM_DIRS) args.push('--ro-bind-try', dir, dir);
-  for (const dir of [...layout.runtime.bind, ...layout.policy.bindReadOnly]) args.push('--ro-bind', dir, dir);
+  const extra = [...layout.runtime.bind, ...layout.policy.bindReadOnly];
+  // bwrap would create missing parents like /root with mode 0700, unreadable to the sandbox uid.
+  for (const parent of new Set(extra.flatMap(ancestors))) args.push('--perms', '0755', '--dir', parent);
+  for (const dir of extra) args.push('--ro-bind', dir, dir);
   args.push('--proc', '/proc', '--dev', '/dev');
   if (layout.gpuDevices.length > 0) args.push('--ro-bind-try', '/sys', '/sys');
   for (const device of layout.gpuDevices) args.push('--dev-bind', device, device);
@@ -98,6 +101,12 @@ function limits(policy: SandboxPolicy): string[] {
     `--fsize=${MAX_WRITTEN_FILE_BYTES}`,
     '--core=0',
   ];
+}
+
+/** "/root/.pyenv/versions/3.11" → ["/root", "/root/.pyenv", "/root/.pyenv/versions"]. */
+function ancestors(dir: string): string[] {
+  const parts = dir.split('/').filter(Boolean);
+  return parts.slice(0, -1).map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
 }
 
 function isInside(child: string, parent: string): boolean {
