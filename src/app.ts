@@ -6,6 +6,7 @@ import type { ApplicationFunction, Probot } from 'probot';
 import { CourseCache } from './course/course-cache.js';
 import { createDispatcher } from './github/dispatcher.js';
 import type { RequestWrap } from './github/github-client.js';
+import { createWriteScheduler } from './github/write-scheduler.js';
 import type { AppDeps } from './handlers/app-deps.js';
 import { onCheckRunRequest } from './handlers/check-run.js';
 import { onInstallation } from './handlers/installation.js';
@@ -18,7 +19,7 @@ import type { Ledger } from './store/ledger-types.js';
 export interface MlgradeAppOptions {
   /** The ledger (default: `openLedger` with `DATABASE_URL`, else PGlite in `MLGRADE_DATA_DIR` or `.mlgrade/ledger`). */
   ledger?: Ledger;
-  /** The write scheduler's request hook, put on every GitHub client the handlers use. */
+  /** The request hook put on every GitHub client the handlers use (default: one write scheduler per app). */
   wrap?: RequestWrap;
   env?: NodeJS.ProcessEnv;
 }
@@ -36,7 +37,7 @@ export function createMlgradeApp(
       ledger,
       courses: new CourseCache(undefined, env),
       dispatcher: createDispatcher(ledger, app.log, env),
-      ...(options.wrap ? { wrap: options.wrap } : {}),
+      wrap: options.wrap ?? schedulerWrap(app),
     };
     app.on('push', (context) => onPush(deps, context));
     app.on(['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize'], (context) =>
@@ -57,6 +58,15 @@ function requireWebhookSecret(env: NodeJS.ProcessEnv): void {
     throw new Error(
       'mlgrade: WEBHOOK_SECRET is not set. In production every webhook must be signed: set WEBHOOK_SECRET to the secret configured in the GitHub App settings.',
     );
+}
+
+/** One write scheduler for every installation client: one window, one pause when GitHub says wait. */
+function schedulerWrap(app: Probot): RequestWrap {
+  const scheduler = createWriteScheduler({
+    onWait: ({ reason, ms, method, url }) =>
+      app.log.info(`waiting ${ms} ms (${reason}) before ${method} ${url}`),
+  });
+  return (request, options) => scheduler.wrap(request, options);
 }
 
 async function openDefaultLedger(env: NodeJS.ProcessEnv): Promise<Ledger> {

@@ -7,7 +7,7 @@ import type { Attempt, Ledger } from '../store/ledger-types.js';
 import { completeCheckRun } from './check-runs.js';
 import { dispatchWorkflow } from './dispatch-workflow.js';
 import type { GitHub } from './github-client.js';
-import { graderWorkflow } from './grader-workflow.js';
+import { attemptNonce, graderWorkflow } from './grader-workflow.js';
 
 /** The most attempts one run carries (GitHub's matrix limit is 256 jobs). */
 export const MAX_BATCH = 50;
@@ -78,12 +78,12 @@ async function dispatchBatch(
     const grader = graderWorkflow(owner, env);
     const { nonce, workflowRunId } = await dispatchWorkflow(github, grader, matrix);
     const dispatchedAt = new Date();
-    for (const attempt of attempts) {
+    for (const [index, attempt] of attempts.entries()) {
       // Superseded while the dispatch was in flight: keep that state, record the run anyway.
       const state = (await ledger.getAttempt(attempt.id))?.state === 'queued' ? 'dispatched' : undefined;
       await ledger.updateAttempt(attempt.id, {
         ...(state ? { state } : {}),
-        dispatchNonce: nonce,
+        dispatchNonce: attemptNonce(nonce, index),
         workflowRunId,
         dispatchedAt,
       });

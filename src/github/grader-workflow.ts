@@ -47,3 +47,11 @@ export interface DispatchedAttempt {
 export function nonceFromRunName(name: string | null | undefined): string | undefined {
   return /\bmlgrade ([0-9a-f]{32})\b/.exec(name ?? '')?.[1];
 }
+
+/**
+ * The nonce stored for the attempt at `index` of a batch: the ledger keeps nonces unique, so each
+ * attempt gets `<run nonce>.<index>`; `<run nonce>.0` finds the batch, the prefix its members.
+ */
+export function attemptNonce(runNonce: string, index: number): string {
+  return `${runNonce}.${index}`;
+}

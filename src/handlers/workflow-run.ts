@@ -5,7 +5,7 @@
 import type { Context } from 'probot';
 import { listRunArtifacts } from '../github/fetch-results-artifact.js';
 import { installationClient } from '../github/github-client.js';
-import { graderWorkflow, nonceFromRunName } from '../github/grader-workflow.js';
+import { attemptNonce, graderWorkflow, nonceFromRunName } from '../github/grader-workflow.js';
 import type { Attempt } from '../store/ledger-types.js';
 import type { AppDeps } from './app-deps.js';
 import { collectAttempt } from './collect-results.js';
@@ -24,7 +24,8 @@ export async function onWorkflowRunCompleted(
   }
   const byRun = await deps.ledger.findByWorkflowRun(run.id);
   const nonce = nonceFromRunName(run.display_title ?? run.name);
-  const byNonce = byRun.length === 0 && nonce ? await deps.ledger.findByNonce(nonce) : undefined;
+  const byNonce =
+    byRun.length === 0 && nonce ? await deps.ledger.findByNonce(attemptNonce(nonce, 0)) : undefined;
   if (byRun.length === 0 && !byNonce) {
     context.log.info(`${owner}/${repo}: run ${run.id} was not dispatched by mlgrade; ignored`);
     return;
@@ -59,7 +60,7 @@ async function attemptsOfNonce(deps: AppDeps, names: Iterable<string>, nonce: st
     const id = name.replace(/^mlgrade-results-/, '');
     if (found.has(id) || id === name) continue;
     const attempt = await deps.ledger.getAttempt(id);
-    if (attempt?.dispatchNonce === nonce) found.set(id, attempt);
+    if (attempt?.dispatchNonce?.startsWith(`${nonce}.`)) found.set(id, attempt);
   }
   return [...found.values()];
 }

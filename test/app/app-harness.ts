@@ -2,13 +2,15 @@
  * A real Probot instance running the mlgrade app against nock, as create-probot-app's tests do:
  * retry and throttling off, the token endpoint mocked, and the real ledger (PGlite in a temp dir).
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { createMlgradeApp } from '../../src/app.js';
+import type { RequestWrap } from '../../src/github/github-client.js';
 import { forgetComments } from '../../src/github/pr-comment.js';
+import { createWriteScheduler } from '../../src/github/write-scheduler.js';
 import type { AppDeps } from '../../src/handlers/app-deps.js';
 import type { Ledger } from '../../src/store/ledger-types.js';
 import { openLedger } from '../../src/store/open-ledger.js';
@@ -37,10 +39,19 @@ export interface Harness {
   deps: AppDeps;
 }
 
-/** Builds the app with a fresh ledger; env overrides the grader settings. */
-export async function startApp(env: NodeJS.ProcessEnv = {}): Promise<Harness> {
+/** The real ledger in a temp dir; open one per test file (PGlite takes a second or two to start). */
+export async function openTestLedger(): Promise<Ledger> {
+  return openLedger({ dataDir: path.join(await tempDir(), 'ledger') });
+}
+
+/** A random commit sha, so tests sharing a ledger never hit its (repository, sha, assignment) dedup. */
+export function randomSha(): string {
+  return randomBytes(20).toString('hex');
+}
+
+/** Builds the app on `ledger`; env overrides the grader settings. */
+export async function startApp(ledger: Ledger, env: NodeJS.ProcessEnv = {}): Promise<Harness> {
   forgetComments();
-  const ledger = await openLedger({ dataDir: path.join(await tempDir(), 'ledger') });
   const probot = new Probot({
     appId: 1001,
     privateKey,
@@ -48,8 +59,11 @@ export async function startApp(env: NodeJS.ProcessEnv = {}): Promise<Harness> {
     logLevel: 'fatal',
   });
   let deps: AppDeps | undefined;
+  // The real write scheduler, failing fast: a request nock does not expect should fail the test, not back off.
+  const scheduler = createWriteScheduler({ maxRetries: 0 });
+  const wrap: RequestWrap = (request, options) => scheduler.wrap(request, options);
   await probot.load(
-    createMlgradeApp({ ledger, env: { ...env } }, (built) => {
+    createMlgradeApp({ ledger, wrap, env: { ...env } }, (built) => {
       deps = built;
     }),
   );
@@ -81,4 +95,35 @@ export async function deliver(
   // biome-ignore lint/suspicious/noExplicitAny: recorded payloads are untyped JSON
   await harness.probot.receive({ id, name: name as any, payload: payload as any });
   await harness.deps.dispatcher.idle();
+}
+
+/** Ends every open attempt, so that a test's leftovers are not superseded by the next test's push. */
+export async function closeOpenAttempts(ledger: Ledger): Promise<void> {
+  const open = await ledger.listOverdue(new Date(Date.now() + 86_400_000), { queuedMs: 0, runningMs: 0 });
+  for (const attempt of open) await ledger.updateAttempt(attempt.id, { state: 'completed' });
+}
+
+const failures: unknown[] = [];
+
+/**
+ * An interceptor body matcher that asserts inside the interceptor: a failed expectation is kept for
+ * {@link throwAssertionFailures} and the request goes unmatched (failing fast) instead of hanging.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: request bodies are untyped JSON
+export function asserting(check: (body: any) => void): (body: any) => boolean {
+  return (body) => {
+    try {
+      check(body);
+      return true;
+    } catch (error) {
+      failures.push(error);
+      return false;
+    }
+  };
+}
+
+/** Throws the first expectation that failed inside an interceptor since the last call. */
+export function throwAssertionFailures(): void {
+  const [first] = failures.splice(0);
+  if (first) throw first;
 }

@@ -1,67 +1,93 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Ledger } from '../../src/store/ledger-types.js';
 import {
   API,
+  asserting,
   COURSE_YAML,
+  closeOpenAttempts,
   deliver,
   fixture,
   type Harness,
   mockConfig,
   mockToken,
+  openTestLedger,
+  randomSha,
   startApp,
+  throwAssertionFailures,
 } from '../app/app-harness.js';
 
-const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
+let SHA = '';
+
+/** The recorded push, moved to a fresh commit (the tests share one ledger). */
+function push() {
+  return { ...fixture('push'), after: SHA };
+}
 
 describe('push', () => {
   let app: Harness;
-  beforeEach(async () => {
+  let ledger: Ledger;
+  beforeAll(async () => {
     nock.disableNetConnect();
-    app = await startApp();
+    ledger = await openTestLedger();
+  });
+  afterAll(async () => {
+    nock.enableNetConnect();
+    await ledger.close();
+  });
+  beforeEach(async () => {
+    SHA = randomSha();
+    app = await startApp(ledger);
   });
   afterEach(async () => {
-    expect(nock.pendingMocks()).toStrictEqual([]);
+    const pending = nock.pendingMocks();
     nock.cleanAll();
-    nock.enableNetConnect();
-    await app.ledger.close();
+    await closeOpenAttempts(ledger);
+    throwAssertionFailures();
+    expect(pending).toStrictEqual([]);
   });
 
   it('records an attempt, creates a queued check run and dispatches the grader workflow', async () => {
     mockToken();
     mockConfig();
     nock(API)
-      .post('/repos/ml-course/m4-alice/check-runs', (body) => {
-        expect(body).toMatchObject({
-          name: 'mlgrade: milestone-4',
-          head_sha: SHA,
-          status: 'queued',
-          external_id: expect.any(String),
-        });
-        return true;
-      })
+      .post(
+        '/repos/ml-course/m4-alice/check-runs',
+        asserting((body) => {
+          expect(body).toMatchObject({
+            name: 'mlgrade: milestone-4',
+            head_sha: SHA,
+            status: 'queued',
+            external_id: expect.any(String),
+          });
+        }),
+      )
       .reply(201, { id: 4400101, pull_requests: [] });
     nock(API)
-      .post('/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches', (body) => {
-        expect(body.ref).toBe('main');
-        expect(body.return_run_details).toBe(true);
-        expect(body.inputs.nonce).toMatch(/^[0-9a-f]{32}$/);
-        expect(JSON.parse(body.inputs.runs_on)).toEqual(['self-hosted', 'gpu']);
-        expect(JSON.parse(body.inputs.attempts)).toEqual([
-          {
-            attempt: expect.any(String),
-            repository: 'ml-course/m4-alice',
-            sha: SHA,
-            assignment: 'milestone-4',
-          },
-        ]);
-        return true;
-      })
+      .post(
+        '/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches',
+        asserting((body) => {
+          expect(body.ref).toBe('main');
+          expect(body.return_run_details).toBe(true);
+          expect(body.inputs.nonce).toMatch(/^[0-9a-f]{32}$/);
+          expect(JSON.parse(body.inputs.runs_on)).toEqual(['self-hosted', 'gpu']);
+          expect(JSON.parse(body.inputs.attempts)).toEqual([
+            {
+              attempt: expect.any(String),
+              repository: 'ml-course/m4-alice',
+              repository_name: 'm4-alice',
+              sha: SHA,
+              assignment: 'milestone-4',
+            },
+          ]);
+        }),
+      )
       .reply(200, {
         workflow_run_id: 30433642,
         run_url: `${API}/repos/ml-course/mlgrade-grader/actions/runs/30433642`,
       });
 
-    await deliver(app, 'push', fixture('push'));
+    await deliver(app, 'push', push());
 
     const [attempt] = await app.ledger.findByWorkflowRun(30433642);
     expect(attempt).toMatchObject({
@@ -75,7 +101,7 @@ describe('push', () => {
       state: 'dispatched',
       checkRunId: 4400101,
     });
-    expect(attempt!.dispatchNonce).toMatch(/^[0-9a-f]{32}$/);
+    expect(attempt!.dispatchNonce).toMatch(/^[0-9a-f]{32}\.0$/);
   });
 
   it('finds the run by the nonce in its run-name when GitHub does not return run details', async () => {
@@ -84,10 +110,12 @@ describe('push', () => {
     nock(API).post('/repos/ml-course/m4-alice/check-runs').reply(201, { id: 4400102 });
     let nonce = '';
     nock(API)
-      .post('/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches', (body) => {
-        nonce = body.inputs.nonce;
-        return true;
-      })
+      .post(
+        '/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches',
+        asserting((body) => {
+          nonce = body.inputs.nonce;
+        }),
+      )
       .reply(204);
     nock(API)
       .get('/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/runs')
@@ -100,9 +128,9 @@ describe('push', () => {
         ],
       }));
 
-    await deliver(app, 'push', fixture('push'));
+    await deliver(app, 'push', push());
 
-    expect(await app.ledger.findByNonce(nonce)).toMatchObject({
+    expect(await app.ledger.findByNonce(`${nonce}.0`)).toMatchObject({
       workflowRunId: 30433643,
       state: 'dispatched',
     });
@@ -112,22 +140,24 @@ describe('push', () => {
     mockToken();
     mockConfig(COURSE_YAML.replace('kind: predictions', 'kind: prediction'));
     nock(API)
-      .post('/repos/ml-course/m4-alice/check-runs', (body) => {
-        expect(body).toMatchObject({
-          name: 'mlgrade: course config',
-          status: 'completed',
-          conclusion: 'failure',
-        });
-        expect(body.output.title).toBe('Course config has errors');
-        expect(body.output.summary).toContain('`ml-course/.github`');
-        expect(body.output.summary).toMatch(
-          /`\.github\/mlgrade\.yml:\d+:\d+` `assignments\[0\]\.checks\[2\]\.kind`/,
-        );
-        return true;
-      })
+      .post(
+        '/repos/ml-course/m4-alice/check-runs',
+        asserting((body) => {
+          expect(body).toMatchObject({
+            name: 'mlgrade: course config',
+            status: 'completed',
+            conclusion: 'failure',
+          });
+          expect(body.output.title).toBe('Course config has errors');
+          expect(body.output.summary).toContain('`ml-course/.github`');
+          expect(body.output.summary).toMatch(
+            /`\.github\/mlgrade\.yml:\d+:\d+` `assignments\[\d+\]\.checks\[\d+\]\.kind`: unknown check kind "prediction"/,
+          );
+        }),
+      )
       .reply(201, { id: 1 });
 
-    await deliver(app, 'push', fixture('push'));
+    await deliver(app, 'push', push());
     expect(await app.ledger.listPending()).toEqual([]);
   });
 
@@ -137,19 +167,21 @@ describe('push', () => {
       .get('/repos/ml-course/.github/contents/.github%2Fmlgrade.yml')
       .reply(404, { message: 'Not Found' });
     nock(API)
-      .post('/repos/ml-course/m4-alice/check-runs', (body) => {
-        expect(body.output.summary).toContain('file not found in ml-course/.github (default branch)');
-        return true;
-      })
+      .post(
+        '/repos/ml-course/m4-alice/check-runs',
+        asserting((body) => {
+          expect(body.output.summary).toContain('file not found in ml-course/.github (default branch)');
+        }),
+      )
       .reply(201, { id: 1 });
 
-    await deliver(app, 'push', fixture('push'));
+    await deliver(app, 'push', push());
   });
 
   it('ignores repositories that match no assignment', async () => {
     mockToken();
     mockConfig();
-    const payload = fixture<{ repository: { name: string; full_name: string } }>('push');
+    const payload = push() as unknown as { repository: { name: string; full_name: string } };
     payload.repository.name = 'lecture-notes';
     payload.repository.full_name = 'ml-course/lecture-notes';
 
@@ -165,8 +197,8 @@ describe('push', () => {
       .post('/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches')
       .reply(200, { workflow_run_id: 1 });
 
-    await deliver(app, 'push', fixture('push'), 'delivery-1');
-    await deliver(app, 'push', fixture('push'), 'delivery-1');
+    await deliver(app, 'push', push(), 'delivery-1');
+    await deliver(app, 'push', push(), 'delivery-1');
   });
 
   it('re-reads the course config after a push to the config repository, without grading it', async () => {
@@ -180,8 +212,8 @@ describe('push', () => {
   });
 
   it('skips deleted branches and tags', async () => {
-    const deleted = { ...fixture('push'), deleted: true, after: '0'.repeat(40) };
-    const tag = { ...fixture('push'), ref: 'refs/tags/v1' };
+    const deleted = { ...push(), deleted: true, after: '0'.repeat(40) };
+    const tag = { ...push(), ref: 'refs/tags/v1' };
     await deliver(app, 'push', deleted);
     await deliver(app, 'push', tag);
   });
