@@ -19,6 +19,7 @@ export async function loadOnnxModel(
   threads = os.availableParallelism(),
 ): Promise<LoadedModel> {
   const ort = (await import('onnxruntime-node')) as Ort;
+  // Counted (and checked for external data) before onnxruntime sees the bytes.
   const parameters = onnxParameterCount(bytes);
   const { session, device } = await createSession(ort, bytes, threads);
   const input = session.inputMetadata[0];
@@ -39,6 +40,8 @@ export async function loadOnnxModel(
       const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', batch.data, batch.shape) };
       const result = await session.run(feeds);
       const tensor = result[session.outputNames[0]!]!;
+      if (tensor.type !== 'float32')
+        throw new Error(`the model outputs ${tensor.type}; it must output float32 class scores`);
       const scores = tensor.data as Float32Array;
       return { scores, classes: scores.length / batch.shape[0]! };
     },

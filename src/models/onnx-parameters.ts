@@ -7,8 +7,14 @@
 const MODEL_GRAPH = 7;
 const GRAPH_INITIALIZER = 5;
 const TENSOR_DIMS = 1;
+const TENSOR_DATA_LOCATION = 14;
+const EXTERNAL = 1;
 
-/** Total elements of all initializers. Throws when the bytes are not a well-formed protobuf message. */
+/**
+ * Total elements of all initializers. Throws when the bytes are not a well-formed protobuf message,
+ * or when an initializer keeps its data in an external file: onnxruntime would open that path on the
+ * runner, and a submission must never make the grader read files it names.
+ */
 export function onnxParameterCount(model: Uint8Array): number {
   let total = 0;
   for (const graph of fields(model, 0, model.length, MODEL_GRAPH)) {
@@ -36,6 +42,11 @@ function fields(bytes: Uint8Array, start: number, end: number, wanted: number): 
 function tensorElements(bytes: Uint8Array, start: number, end: number): number {
   const dims: number[] = [];
   forEachField(bytes, start, end, (field, wire, at, next, value) => {
+    if (field === TENSOR_DATA_LOCATION && wire === 0 && value === EXTERNAL) {
+      throw new Error(
+        'an initializer stores its data in an external file; export with the weights inside the .onnx file',
+      );
+    }
     if (field !== TENSOR_DIMS) return;
     if (wire === 0) dims.push(value);
     for (let cursor = at; wire === 2 && cursor < next; ) {

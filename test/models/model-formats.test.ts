@@ -100,6 +100,9 @@ describe('model formats', () => {
     const bytes = await readFile(path.join(SUBMISSIONS, 'mnist-onnx-passing', 'model.onnx'));
     expect(onnxParameterCount(bytes)).toBe(12810);
     expect(() => onnxParameterCount(Uint8Array.of(0x3a, 0x7f))).toThrow(/runs past its message/);
+    // ModelProto.graph { initializer { dims: 4, data_location: EXTERNAL } }
+    const external = Uint8Array.of(0x3a, 0x06, 0x2a, 0x04, 0x08, 0x04, 0x70, 0x01);
+    expect(() => onnxParameterCount(external)).toThrow(/external file; export with the weights inside/);
   });
 
   it('reports a file that is not an ONNX model as a loading problem', async () => {
