@@ -9,6 +9,7 @@ import { modelCheck } from './model.js';
 import { predictionsCheck } from './predictions.js';
 import { trainingCheck } from './training.js';
 import { reproduceCheck } from './reproduce.js';
+import { serviceCheck } from './service.js';
 import type { CheckDefinition } from './types.js';
 
 const definitions: CheckDefinition<never>[] = [
@@ -18,6 +19,7 @@ const definitions: CheckDefinition<never>[] = [
   modelCheck as CheckDefinition<never>,
   trainingCheck as CheckDefinition<never>,
   reproduceCheck as CheckDefinition<never>,
+  serviceCheck as CheckDefinition<never>,
 ];
 
 /** Registered checks by kind. */

@@ -43,8 +43,8 @@ export function reproduceOutcome({ comparisons, runs, claimedFile }: ReportInput
     metrics,
     findings,
     tables: ran ? [comparisonTable(comparisons, runs)] : [],
-    // Device goes to Results.environment once CheckOutcome carries `environment` (see docs/sandbox.md).
-    logs: [`device: ${runs.device}`, ...runs.logs],
+    logs: runs.logs,
+    environment: { device: runs.device },
   };
 }
 

@@ -35,6 +35,7 @@ describe('reproduce check', () => {
     });
     expect(outcome.metrics!['reproduced.accuracy']).toBeCloseTo(0.916, 3);
     expect(outcome.tables![0]!.rows.map((row) => row.at(-1))).toEqual(['within', 'within']);
+    expect(outcome.environment).toEqual({ device: 'cpu' });
   });
 
   it('catches the inflated claims and says by how much', async () => {
