@@ -7,9 +7,9 @@ import { experimentCheck } from './experiment.js';
 import { filesCheck } from './files.js';
 import { modelCheck } from './model.js';
 import { predictionsCheck } from './predictions.js';
-import { trainingCheck } from './training.js';
 import { reproduceCheck } from './reproduce.js';
 import { serviceCheck } from './service.js';
+import { trainingCheck } from './training.js';
 import type { CheckDefinition } from './types.js';
 
 const definitions: CheckDefinition<never>[] = [
