@@ -73,7 +73,7 @@ describe('_extends', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ line: 1, column: 11, path: '_extends' });
     expect(problems[0]?.message).toBe(
-      'unknown preset "experiment" — did you mean "experiments"? (available: preset:experiments, preset:technical-note)',
+      'unknown preset "experiment" — did you mean "experiments"? (available: preset:experiments, preset:technical-note, preset:tinytorch)',
     );
   });
 
