@@ -15,10 +15,11 @@ import { classificationMetrics, confusionMatrix } from '../grading/classificatio
 import type { Finding } from '../grading/results-schema.js';
 import { checkModelIo } from '../models/check-model-io.js';
 import { loadModel, type ModelHandle } from '../models/load-model.js';
-import { runTestSet } from '../models/run-test-set.js';
+import { runTestSet, type TestSetRun } from '../models/run-test-set.js';
 import { singleExampleLatency } from '../models/time-model.js';
+import { compareTo, comparisonFindings } from './model-compare.js';
+import { unmetThresholds } from './model-pass-when.js';
 import {
-  type Comparison,
   type ModelMeasurements,
   modelMetrics,
   modelSummary,
@@ -55,7 +56,7 @@ export const modelCheck: CheckDefinition<ModelSpec> = {
       `test set: ${inputs.shape[0]} examples of shape [${inputs.shape.slice(1).join(', ')}]`,
     );
     const file = options.model ?? 'model/model.json';
-    const maxBytes = options.max_model_bytes ?? DEFAULT_MAX_MODEL_BYTES;
+    const maxBytes = maxModelBytes(options);
     let handle: ModelHandle;
     try {
       handle = await loadModel(context.submissionDir, file, options.format ?? 'auto', maxBytes);
@@ -90,31 +91,16 @@ async function evaluate(options: ModelSpec, context: GradingContext, loaded: Loa
   log.push(
     `loaded ${file}: ${model.format} on ${model.backend} (${model.device}), ${model.parameters} parameters`,
   );
-  const comparison = await compareTo(options, context, log);
+  const comparison = await compareTo(options, context, maxModelBytes(options), log);
   const classCount = dataset.classNames.length;
   const problems = checkModelIo(model, inputs.shape.slice(1), classCount);
   if (problems.length > 0) {
-    const outcome = unusable(
-      `The model does not fit the test set: ${problems[0]}`,
-      problems.map((p) => finding(file, p)),
-      log,
-    );
+    const findings = problems.map((problem) => finding(file, problem));
+    const outcome = unusable(`The model does not fit the test set: ${problems[0]}`, findings, log);
     return { ...outcome, metrics: { ...outcome.metrics, ...sizeMetrics(model, comparison) }, environment };
   }
-  let run: Awaited<ReturnType<typeof runTestSet>>;
-  try {
-    run = await runTestSet(handle, inputs, {
-      batchSize: options.batch_size ?? 256,
-      workers: options.workers,
-    });
-  } catch (error) {
-    const message = `${file} failed while predicting: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
-    return { ...unusable(message, [finding(file, message)], log), environment };
-  }
-  if (run.classes !== classCount) {
-    const message = `${file} outputs ${run.classes} scores per example; the test set has ${classCount} classes`;
-    return { ...unusable(message, [finding(file, message)], log), environment };
-  }
+  const run = await predictAll(options, loaded, classCount);
+  if ('problem' in run) return { ...unusable(run.problem, [finding(file, run.problem)], log), environment };
   log.push(
     `predicted ${inputs.shape[0]} examples on ${run.workers} thread(s): ${Math.round(run.throughput)} examples/s`,
   );
@@ -130,87 +116,50 @@ async function evaluate(options: ModelSpec, context: GradingContext, loaded: Loa
     timing: { latencyP50Ms: latency.p50, latencyP95Ms: latency.p95, throughput: run.throughput },
     comparison,
   };
+  return { ...report(options, measured), logs: log, environment };
+}
+
+/** Runs the model over the test set; a crash or a wrong output width is a problem with the model. */
+async function predictAll(options: ModelSpec, loaded: Loaded, classCount: number) {
+  const { file, handle, inputs } = loaded;
+  let run: TestSetRun;
+  try {
+    run = await runTestSet(handle, inputs, {
+      batchSize: options.batch_size ?? 256,
+      workers: options.workers,
+    });
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return { problem: `${file} failed while predicting: ${why}` };
+  }
+  if (run.classes !== classCount) {
+    return {
+      problem: `${file} outputs ${run.classes} scores per example; the test set has ${classCount} classes`,
+    };
+  }
+  return run;
+}
+
+/** Status, summary, metrics, findings and tables of a model that ran. */
+function report(options: ModelSpec, measured: ModelMeasurements): CheckOutcome {
   const unmet = unmetThresholds(options.pass_when, measured);
-  const report = modelTables(measured);
-  const findings = [...report.notices, ...comparisonFindings(options, comparison)];
+  const tables = modelTables(measured);
+  const findings = [...tables.notices, ...comparisonFindings(options, measured.comparison)];
   if (measured.invalidOutputs > 0) {
-    findings.push(
-      finding(
-        file,
-        `${measured.invalidOutputs} examples got NaN scores and count as wrong; check the model for overflow`,
-        'warning',
-      ),
-    );
+    const message = `${measured.invalidOutputs} examples got NaN scores and count as wrong; check the model for overflow`;
+    findings.push(finding(measured.file, message, 'warning'));
   }
   return {
     status: unmet.length === 0 ? 'pass' : 'fail',
     summary: modelSummary(measured, unmet),
     metrics: modelMetrics(measured),
     findings,
-    tables: report.tables,
-    logs: log,
-    environment,
+    tables: tables.tables,
   };
 }
 
-/** Loads the compare_to model only to count its parameters; a problem with it becomes a warning. */
-async function compareTo(
-  options: ModelSpec,
-  context: GradingContext,
-  log: string[],
-): Promise<Comparison | undefined> {
-  const spec = options.compare_to;
-  if (!spec) return undefined;
-  const maxBytes = options.max_model_bytes ?? DEFAULT_MAX_MODEL_BYTES;
-  try {
-    const other = await loadModel(context.submissionDir, spec.model, spec.format ?? 'auto', maxBytes);
-    await other.model.dispose();
-    log.push(`compare_to ${spec.model}: ${other.model.parameters} parameters`);
-    return {
-      label: spec.label ?? 'comparison model',
-      file: spec.model,
-      parameters: other.model.parameters,
-      bytesOnDisk: other.model.bytesOnDisk,
-    };
-  } catch (error) {
-    if (!(error instanceof InputFileError)) throw error;
-    log.push(`compare_to ${spec.model}: ${error.message}`);
-    return undefined;
-  }
-}
-
-function comparisonFindings(options: ModelSpec, comparison: Comparison | undefined): Finding[] {
-  if (!options.compare_to || comparison) return [];
-  const file = options.compare_to.model;
-  return [
-    finding(
-      file,
-      `${file} (compare_to) could not be loaded, so no parameter comparison is reported; commit it as a loadable model`,
-      'warning',
-    ),
-  ];
-}
-
-/** pass_when thresholds the measurements miss, as "accuracy 0.8100 < 0.85". */
-function unmetThresholds(passWhen: ModelSpec['pass_when'], m: ModelMeasurements): string[] {
-  const unmet: string[] = [];
-  const below = (name: string, threshold: number | undefined, value: number | null) => {
-    if (threshold !== undefined && (value === null || value < threshold))
-      unmet.push(`${name} ${value === null ? 'n/a' : value.toFixed(4)} < ${threshold}`);
-  };
-  below('accuracy', passWhen?.accuracy, m.metrics.accuracy);
-  below('macro F1', passWhen?.macro_f1, m.metrics.macroF1);
-  if (passWhen?.max_parameters !== undefined && m.model.parameters > passWhen.max_parameters) {
-    unmet.push(`parameters ${m.model.parameters} > ${passWhen.max_parameters}`);
-  }
-  if (passWhen?.fewer_parameters && (!m.comparison || m.model.parameters >= m.comparison.parameters)) {
-    unmet.push(
-      m.comparison
-        ? `parameters ${m.model.parameters} ≥ ${m.comparison.parameters} of the ${m.comparison.label}`
-        : 'no comparison model to have fewer parameters than',
-    );
-  }
-  return unmet;
+function maxModelBytes(options: ModelSpec): number {
+  return options.max_model_bytes ?? DEFAULT_MAX_MODEL_BYTES;
 }
 
 function finding(file: string, message: string, level: Finding['level'] = 'error'): Finding {
