@@ -18,29 +18,54 @@ export type RequestWrap = (
   options: RequestOptions,
 ) => Response | Promise<Response>;
 
-/** What is needed of a Probot context: its installation-authenticated client. */
-export interface HasOctokit {
-  octokit: {
-    auth: (options?: Record<string, unknown>) => Promise<unknown>;
-    request: { endpoint: { DEFAULTS: { baseUrl: string } } };
+/** What is needed of Probot's client for an event (`context.octokit`). */
+export interface ProbotClient {
+  request: ((route: string, parameters: Record<string, unknown>) => Promise<{ data: unknown }>) & {
+    endpoint: { DEFAULTS: { baseUrl: string } };
   };
 }
 
+/** Installation tokens by `baseUrl#installation`; GitHub's last an hour, renewed 5 minutes early. */
+const tokens = new Map<string, { token: string; expiresAt: number }>();
+
 /**
- * A client for the event's installation. The token comes from Probot (cached for the hour it is
- * valid), the base URL from Probot too (GHE_HOST / GHE_PROTOCOL), and every request goes through `wrap`.
+ * A client for the event's installation, going to Probot's base URL (GHE_HOST / GHE_PROTOCOL), with
+ * every request through `wrap`. The token is minted through the context's client (JWT-authenticated
+ * for that route) rather than Probot's auth strategy, which sends token requests to api.github.com
+ * whatever GHE_HOST says (Probot 14 gives its auth strategy a request without the base URL).
  */
-export async function installationClient(context: HasOctokit, wrap?: RequestWrap): Promise<GitHub> {
-  const auth = (await context.octokit.auth({ type: 'installation' })) as { token?: string };
-  if (!auth.token) throw new Error('mlgrade: Probot returned no installation token for this event');
+export async function installationClient(
+  probot: ProbotClient,
+  installationId: number | undefined,
+  wrap?: RequestWrap,
+): Promise<GitHub> {
+  if (!installationId) throw new Error('mlgrade: the event has no installation; is the app installed there?');
+  const baseUrl = probot.request.endpoint.DEFAULTS.baseUrl;
   const github = new Octokit({
-    auth: auth.token,
-    baseUrl: context.octokit.request.endpoint.DEFAULTS.baseUrl,
+    auth: await installationToken(probot, baseUrl, installationId),
+    baseUrl,
     userAgent: 'mlgrade',
     log: { debug: () => {}, info: () => {}, warn: console.warn, error: console.error },
   });
   if (wrap) github.hook.wrap('request', wrap);
   return github;
+}
+
+async function installationToken(probot: ProbotClient, baseUrl: string, installationId: number) {
+  const key = `${baseUrl}#${installationId}`;
+  const cached = tokens.get(key);
+  if (cached && cached.expiresAt - 5 * 60_000 > Date.now()) return cached.token;
+  const { data } = await probot.request('POST /app/installations/{installation_id}/access_tokens', {
+    installation_id: installationId,
+  });
+  const { token, expires_at: expiresAt } = data as { token: string; expires_at: string };
+  tokens.set(key, { token, expiresAt: Date.parse(expiresAt) });
+  return token;
+}
+
+/** Forgets cached installation tokens (tests). */
+export function forgetTokens(): void {
+  tokens.clear();
 }
 
 /** The HTTP status of an Octokit error, if it has one. */

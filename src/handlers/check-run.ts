@@ -29,7 +29,7 @@ export async function onCheckRunRequest(
     context.log.info(`${repository}: delivery ${context.id} was already handled (redelivery)`);
     return;
   }
-  const github = await installationClient(context, deps.wrap);
+  const github = await installationClient(context.octokit, context.payload.installation?.id, deps.wrap);
   await startAttempts(
     deps,
     github,

@@ -5,7 +5,10 @@ import type { AppDeps } from './app-deps.js';
 import { startAttempts } from './start-attempts.js';
 
 /** Handles one pull_request event. */
-export async function onPullRequest(deps: AppDeps, context: Context<'pull_request'>): Promise<void> {
+export async function onPullRequest(
+  deps: AppDeps,
+  context: Context<'pull_request.opened' | 'pull_request.reopened' | 'pull_request.synchronize'>,
+): Promise<void> {
   const { payload } = context;
   const pull = payload.pull_request;
   const repository = payload.repository.full_name;
@@ -18,7 +21,7 @@ export async function onPullRequest(deps: AppDeps, context: Context<'pull_reques
     context.log.info(`${repository}#${pull.number}: delivery ${context.id} was already handled (redelivery)`);
     return;
   }
-  const github = await installationClient(context, deps.wrap);
+  const github = await installationClient(context.octokit, context.payload.installation?.id, deps.wrap);
   await startAttempts(
     deps,
     github,

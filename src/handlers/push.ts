@@ -26,7 +26,7 @@ export async function onPush(deps: AppDeps, context: Context<'push'>): Promise<v
     context.log.info(`${repository}: delivery ${context.id} was already handled (redelivery)`);
     return;
   }
-  const github = await installationClient(context, deps.wrap);
+  const github = await installationClient(context.octokit, context.payload.installation?.id, deps.wrap);
   await startAttempts(
     deps,
     github,

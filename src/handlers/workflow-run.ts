@@ -30,7 +30,7 @@ export async function onWorkflowRunCompleted(
     context.log.info(`${owner}/${repo}: run ${run.id} was not dispatched by mlgrade; ignored`);
     return;
   }
-  const github = await installationClient(context, deps.wrap);
+  const github = await installationClient(context.octokit, context.payload.installation?.id, deps.wrap);
   const artifacts = await listRunArtifacts(github, owner, repo, run.id);
   const attempts = byRun.length > 0 ? byRun : await attemptsOfNonce(deps, artifacts.keys(), nonce!, byNonce!);
   const open = attempts.filter((attempt) => attempt.state === 'dispatched' || attempt.state === 'running');

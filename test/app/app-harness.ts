@@ -8,7 +8,7 @@ import path from 'node:path';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { createMlgradeApp } from '../../src/app.js';
-import type { RequestWrap } from '../../src/github/github-client.js';
+import { forgetTokens, type RequestWrap } from '../../src/github/github-client.js';
 import { forgetComments } from '../../src/github/pr-comment.js';
 import { createWriteScheduler } from '../../src/github/write-scheduler.js';
 import type { AppDeps } from '../../src/handlers/app-deps.js';
@@ -52,6 +52,7 @@ export function randomSha(): string {
 /** Builds the app on `ledger`; env overrides the grader settings. */
 export async function startApp(ledger: Ledger, env: NodeJS.ProcessEnv = {}): Promise<Harness> {
   forgetComments();
+  forgetTokens();
   const probot = new Probot({
     appId: 1001,
     privateKey,

@@ -221,5 +221,5 @@ describe('push', () => {
 
 async function tokenClient(app: Harness) {
   const { installationClient } = await import('../../src/github/github-client.js');
-  return installationClient({ octokit: await app.probot.auth(42) } as never);
+  return installationClient((await app.probot.auth()) as never, 42);
 }

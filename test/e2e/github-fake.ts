@@ -1,0 +1,317 @@
+/**
+ * A GitHub fake on 127.0.0.1 for the end-to-end test and the bench: the REST endpoints the mlgrade
+ * loop uses, plus the runner. A workflow dispatch runs the bundled action (dist/index.cjs) on the
+ * example submission as a runner would, zips mlgrade-results.json as an artifact, and delivers a
+ * signed workflow_run.completed webhook to the app. Every request is logged for counting.
+ */
+import { execFile } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { strToU8, zipSync } from 'fflate';
+
+/** One request the fake served; `ms` is the fake's own time handling it. */
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  at: number;
+  ms: number;
+  body: unknown;
+}
+
+/** What the fake needs to know about the course and the app. */
+export interface FakeOptions {
+  root: string;
+  configYaml: string;
+  webhookSecret: string;
+  /** Where the app receives webhooks, set once it is listening. */
+  webhookUrl?: string;
+  /** The open PR whose head is every pushed commit. */
+  pullRequest: number;
+}
+
+/** The fake's state, readable by tests. */
+export interface GitHubFake {
+  url: string;
+  log: LoggedRequest[];
+  checkRuns: Map<number, Record<string, unknown>>;
+  comments: Map<number, { issue: number; body: string }>;
+  /** Output of grading steps that failed. */
+  runnerErrors: string[];
+  options: FakeOptions;
+  /** Resolves with the first request matching `predicate` (already logged or future). */
+  waitFor(predicate: (request: LoggedRequest) => boolean, timeoutMs: number): Promise<LoggedRequest>;
+  /** Sends a signed webhook to the app; resolves when the app answered. */
+  sendWebhook(event: string, payload: unknown): Promise<number>;
+  close(): Promise<void>;
+}
+
+type Handler = (match: RegExpExecArray, body: unknown, res: ServerResponse) => Promise<void> | void;
+
+/** Starts the fake on 127.0.0.1 (an ephemeral port). */
+export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake> {
+  const log: LoggedRequest[] = [];
+  const waiters: { predicate: (r: LoggedRequest) => boolean; resolve: (r: LoggedRequest) => void }[] = [];
+  const state = {
+    nextId: 1000,
+    runs: new Map<number, Record<string, unknown>>(),
+    artifacts: new Map<number, Uint8Array>(),
+  };
+  const fake = {
+    log,
+    checkRuns: new Map<number, Record<string, unknown>>(),
+    comments: new Map<number, { issue: number; body: string }>(),
+    runnerErrors: [],
+    options,
+  } as GitHubFake;
+  const json = (res: ServerResponse, status: number, data: unknown) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(data));
+  const pulls = [{ number: options.pullRequest }];
+
+  const routes: [string, RegExp, Handler][] = [
+    [
+      'POST',
+      /^\/api\/v3\/app\/installations\/(\d+)\/access_tokens$/,
+      (_m, _b, res) =>
+        json(res, 201, { token: 'ghs_fake', expires_at: new Date(Date.now() + 3600_000).toISOString() }),
+    ],
+    [
+      'GET',
+      /^\/api\/v3\/repos\/[^/]+\/\.github\/contents\/\.github\/mlgrade\.yml$/,
+      (_m, _b, res) =>
+        void res.writeHead(200, { 'content-type': 'application/vnd.github.raw' }).end(options.configYaml),
+    ],
+    [
+      'POST',
+      /^\/api\/v3\/repos\/([^/]+\/[^/]+)\/check-runs$/,
+      (_m, body, res) => {
+        const id = state.nextId++;
+        fake.checkRuns.set(id, { ...(body as object) });
+        json(res, 201, { id, pull_requests: pulls });
+      },
+    ],
+    [
+      'PATCH',
+      /^\/api\/v3\/repos\/([^/]+\/[^/]+)\/check-runs\/(\d+)$/,
+      (m, body, res) => {
+        const id = Number(m[2]);
+        fake.checkRuns.set(id, { ...fake.checkRuns.get(id), ...(body as object) });
+        json(res, 200, { id, pull_requests: pulls });
+      },
+    ],
+    [
+      'POST',
+      /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/dispatches$/,
+      (m, body, res) => {
+        const id = state.nextId++;
+        json(res, 200, {
+          workflow_run_id: id,
+          run_url: `${fake.url}/api/v3/repos/${m[1]}/${m[2]}/actions/runs/${id}`,
+        });
+        // The runner: asynchronously, as GitHub's queue would.
+        setImmediate(
+          () => void runWorkflow(fake, state, { owner: m[1]!, repo: m[2]!, id, body: body as DispatchBody }),
+        );
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/v3\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)\/artifacts$/,
+      (m, _b, res) => {
+        const run = state.runs.get(Number(m[1]));
+        json(res, 200, { total_count: 1, artifacts: (run?.artifacts as unknown[]) ?? [] });
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/v3\/repos\/[^/]+\/[^/]+\/actions\/artifacts\/(\d+)\/zip$/,
+      (m, _b, res) => void res.writeHead(302, { location: `${fake.url}/blobs/${m[1]}.zip` }).end(),
+    ],
+    [
+      'GET',
+      /^\/blobs\/(\d+)\.zip$/,
+      (m, _b, res) =>
+        void res.writeHead(200, { 'content-type': 'application/zip' }).end(state.artifacts.get(Number(m[1]))),
+    ],
+    [
+      'GET',
+      /^\/api\/v3\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/,
+      (m, _b, res) =>
+        json(
+          res,
+          200,
+          [...fake.comments]
+            .filter(([, c]) => c.issue === Number(m[1]))
+            .map(([id, c]) => ({ id, body: c.body })),
+        ),
+    ],
+    [
+      'POST',
+      /^\/api\/v3\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/,
+      (m, body, res) => {
+        const id = state.nextId++;
+        fake.comments.set(id, { issue: Number(m[1]), body: (body as { body: string }).body });
+        json(res, 201, { id });
+      },
+    ],
+    [
+      'PATCH',
+      /^\/api\/v3\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/,
+      (m, body, res) => {
+        const comment = fake.comments.get(Number(m[1]));
+        if (!comment) return json(res, 404, { message: 'Not Found' });
+        comment.body = (body as { body: string }).body;
+        json(res, 200, { id: Number(m[1]) });
+      },
+    ],
+  ];
+
+  const server: Server = createServer((req, res) => void serve(req, res));
+  async function serve(req: IncomingMessage, res: ServerResponse) {
+    const started = performance.now();
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const body = text ? (JSON.parse(text) as unknown) : undefined;
+    const url = decodeURIComponent((req.url ?? '').split('?')[0]!);
+    const route = routes.find(([method, pattern]) => method === req.method && pattern.test(url));
+    if (route) await route[2](route[1].exec(url)!, body, res);
+    else json(res, 404, { message: `fake GitHub has no ${req.method} ${url}` });
+    const entry = {
+      method: req.method ?? '',
+      path: url,
+      at: Date.now(),
+      ms: performance.now() - started,
+      body,
+    };
+    log.push(entry);
+    for (const waiter of waiters.filter((w) => w.predicate(entry))) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(entry);
+    }
+  }
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.waitFor = (predicate, timeoutMs) => {
+    const done = log.find(predicate);
+    if (done) return Promise.resolve(done);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`fake GitHub: nothing matched within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      waiters.push({ predicate, resolve: (r) => (clearTimeout(timer), resolve(r)) });
+    });
+  };
+  fake.sendWebhook = (event, payload) => sendWebhook(options, event, payload);
+  fake.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return fake;
+}
+
+interface DispatchBody {
+  inputs: { nonce: string; attempts: string };
+}
+
+/** Signs and posts a webhook the way GitHub does. */
+async function sendWebhook(options: FakeOptions, event: string, payload: unknown): Promise<number> {
+  const body = JSON.stringify(payload);
+  const signature = createHmac('sha256', options.webhookSecret).update(body).digest('hex');
+  const response = await fetch(options.webhookUrl!, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': event,
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': `sha256=${signature}`,
+    },
+    body,
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+const run = promisify(execFile);
+
+/** Runs the grader workflow's matrix: the bundled action per attempt, then workflow_run.completed. */
+async function runWorkflow(
+  fake: GitHubFake,
+  state: { nextId: number; runs: Map<number, Record<string, unknown>>; artifacts: Map<number, Uint8Array> },
+  dispatch: { owner: string; repo: string; id: number; body: DispatchBody },
+): Promise<void> {
+  const { root } = fake.options;
+  const matrix = JSON.parse(dispatch.body.inputs.attempts) as {
+    attempt: string;
+    repository: string;
+    sha: string;
+    assignment: string;
+  }[];
+  const artifacts: unknown[] = [];
+  let conclusion = 'success';
+  for (const job of matrix) {
+    const workspace = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-runner-'));
+    try {
+      // The runner creates the step's summary and output files before the step starts.
+      await writeFile(path.join(workspace, 'summary.md'), '');
+      await writeFile(path.join(workspace, 'output.txt'), '');
+      await run(process.execPath, [path.join(root, 'dist', 'index.cjs')], {
+        cwd: workspace,
+        env: {
+          PATH: process.env.PATH ?? '',
+          GITHUB_STEP_SUMMARY: path.join(workspace, 'summary.md'),
+          GITHUB_OUTPUT: path.join(workspace, 'output.txt'),
+          INPUT_CONFIG: path.join(root, 'examples', 'course', 'mlgrade.yml'),
+          INPUT_SUBMISSION: path.join(root, 'examples', 'submissions', 'm4-passing'),
+          INPUT_DATA: path.join(root, 'examples', 'hidden-data'),
+          INPUT_ASSIGNMENT: job.assignment,
+          'INPUT_ATTEMPT-ID': job.attempt,
+          INPUT_REPOSITORY: job.repository,
+          INPUT_SHA: job.sha,
+          INPUT_RESULTS: 'mlgrade-results.json',
+        },
+        timeout: 60_000,
+      });
+      const zip = zipSync({
+        'mlgrade-results.json': strToU8(await readFile(path.join(workspace, 'mlgrade-results.json'), 'utf8')),
+      });
+      const id = state.nextId++;
+      state.artifacts.set(id, zip);
+      artifacts.push({
+        id,
+        name: `mlgrade-results-${job.attempt}`,
+        size_in_bytes: zip.length,
+        expired: false,
+      });
+    } catch (error) {
+      // A failed grading step: the run fails without that artifact, as on GitHub.
+      conclusion = 'failure';
+      fake.runnerErrors.push(String((error as { stdout?: string }).stdout ?? error));
+    } finally {
+      await rm(workspace, { recursive: true, force: true });
+    }
+  }
+  state.runs.set(dispatch.id, { artifacts });
+  const repository = {
+    id: 810099,
+    name: dispatch.repo,
+    full_name: `${dispatch.owner}/${dispatch.repo}`,
+    owner: { login: dispatch.owner, id: 9919 },
+  };
+  await fake.sendWebhook('workflow_run', {
+    action: 'completed',
+    workflow_run: {
+      id: dispatch.id,
+      name: 'mlgrade grade',
+      display_title: `mlgrade ${dispatch.body.inputs.nonce}`,
+      status: 'completed',
+      conclusion,
+      event: 'workflow_dispatch',
+    },
+    repository,
+    installation: { id: 42 },
+    sender: { login: 'mlgrade[bot]', id: 1 },
+  });
+}
