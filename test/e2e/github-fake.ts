@@ -65,9 +65,10 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
     log,
     checkRuns: new Map<number, Record<string, unknown>>(),
     comments: new Map<number, { issue: number; body: string }>(),
-    runnerErrors: [],
+    runnerErrors: [] as string[],
     options,
-  } as GitHubFake;
+    // url, waitFor, sendWebhook and close are set below, once the server listens.
+  } as unknown as GitHubFake;
   const json = (res: ServerResponse, status: number, data: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(data));
   const pulls = [{ number: options.pullRequest }];
@@ -204,7 +205,13 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
         () => reject(new Error(`fake GitHub: nothing matched within ${timeoutMs} ms`)),
         timeoutMs,
       );
-      waiters.push({ predicate, resolve: (r) => (clearTimeout(timer), resolve(r)) });
+      waiters.push({
+        predicate,
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      });
     });
   };
   fake.sendWebhook = (event, payload) => sendWebhook(options, event, payload);
