@@ -75,10 +75,22 @@ export class HttpConnection {
   }
 }
 
+const HEADER_END = Buffer.from('\r\n\r\n');
+const CONTENT_LENGTH = Buffer.from('\r\nContent-Length: ');
+
 /** Byte offset just past the first complete response in `buffer`, or -1 if it is incomplete. */
 export function responseEnd(buffer: Buffer): number {
-  const headerEnd = buffer.indexOf('\r\n\r\n');
+  const headerEnd = buffer.indexOf(HEADER_END);
   if (headerEnd < 0) return -1;
+  // Fast path for the canonical spelling (Node, Go, Python servers); the regex handles the rest.
+  const fast = buffer.indexOf(CONTENT_LENGTH);
+  if (fast > 0 && fast < headerEnd) {
+    let length = 0;
+    for (let i = fast + CONTENT_LENGTH.length; buffer[i]! >= 48 && buffer[i]! <= 57; i++)
+      length = length * 10 + buffer[i]! - 48;
+    const end = headerEnd + 4 + length;
+    return buffer.length >= end ? end : -1;
+  }
   const head = buffer.toString('latin1', 0, headerEnd).toLowerCase();
   const length = /\r\ncontent-length:\s*(\d+)/.exec(head);
   if (length) {

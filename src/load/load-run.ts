@@ -82,7 +82,8 @@ class LoadRun {
     this.start = performance.now();
     this.measureFrom = this.start + (this.options.warmupMs ?? 0);
     this.stopAt = this.measureFrom + this.options.durationMs;
-    const ticker = setInterval(() => this.tick(), 1);
+    // Closed loop needs no schedule: responses drive it; a coarse timer ends the window.
+    const ticker = setInterval(() => this.tick(), this.options.rate > 0 ? 1 : 20);
     const reaper = setInterval(() => this.reap(), 50);
     this.tick();
     await new Promise<void>((resolve) => {
