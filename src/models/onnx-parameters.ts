@@ -5,19 +5,34 @@
  */
 
 const MODEL_GRAPH = 7;
+const GRAPH_NODE = 1;
+const NODE_OP_TYPE = 4;
 const GRAPH_INITIALIZER = 5;
+/** Operators that repeat a subgraph a data-dependent number of times: a hostile model could never finish. */
+const LOOPING_OPS = new Set(['Loop', 'Scan']);
 const TENSOR_DIMS = 1;
 const TENSOR_DATA_LOCATION = 14;
 const EXTERNAL = 1;
 
 /**
  * Total elements of all initializers. Throws when the bytes are not a well-formed protobuf message,
- * or when an initializer keeps its data in an external file: onnxruntime would open that path on the
- * runner, and a submission must never make the grader read files it names.
+ * when an initializer keeps its data in an external file (onnxruntime would open that path on the
+ * runner, and a submission must never make the grader read files it names), or when the main graph
+ * uses Loop or Scan (a model that never finishes would hold the runner).
  */
 export function onnxParameterCount(model: Uint8Array): number {
   let total = 0;
   for (const graph of fields(model, 0, model.length, MODEL_GRAPH)) {
+    for (const node of fields(model, graph.start, graph.end, GRAPH_NODE)) {
+      for (const op of fields(model, node.start, node.end, NODE_OP_TYPE)) {
+        const name = Buffer.from(model.subarray(op.start, op.end)).toString('utf8');
+        if (LOOPING_OPS.has(name)) {
+          throw new Error(
+            `the graph uses the ${name} operator, which grading does not run; export the model without loops`,
+          );
+        }
+      }
+    }
     for (const tensor of fields(model, graph.start, graph.end, GRAPH_INITIALIZER)) {
       total += tensorElements(model, tensor.start, tensor.end);
     }

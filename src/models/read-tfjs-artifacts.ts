@@ -8,6 +8,11 @@ import { InputFileError, readInputFile, resolveInside } from '../checks/submissi
 
 /** Weight element types TF.js can store, and their sizes in bytes. */
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
+/**
+ * TensorFlow control-flow ops: a GraphModel using them can loop for as long as its data says, so a
+ * hostile model could hold the runner; coursework classifiers never need them.
+ */
+const CONTROL_FLOW_OPS = new Set(['Enter', 'Exit', 'LoopCond', 'NextIteration', 'While', 'StatelessWhile']);
 /** Largest model.json accepted (the topology of any coursework model is far smaller). */
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
 
@@ -91,8 +96,17 @@ function modelFormat(json: Record<string, unknown>, file: string): TfjsArtifacts
   if (typeof topology !== 'object' || topology === null) {
     throw new InputFileError(file, `${file} has no modelTopology; it is not a TF.js model.json`);
   }
-  if (json.format === 'graph-model' || 'node' in topology) return 'graph-model';
-  return 'layers-model';
+  if (json.format !== 'graph-model' && !('node' in topology)) return 'layers-model';
+  const nodes = (topology as { node?: unknown }).node;
+  const loop = Array.isArray(nodes) ? nodes.find((node) => CONTROL_FLOW_OPS.has(node?.op)) : undefined;
+  const functions = JSON.stringify((topology as { library?: unknown }).library ?? {});
+  if (loop || /"op":"(While|StatelessWhile|LoopCond)"/.test(functions)) {
+    throw new InputFileError(
+      file,
+      `${file} uses TensorFlow control flow (loops), which grading does not run; export the model without loops`,
+    );
+  }
+  return 'graph-model';
 }
 
 interface Group {

@@ -103,6 +103,9 @@ describe('model formats', () => {
     // ModelProto.graph { initializer { dims: 4, data_location: EXTERNAL } }
     const external = Uint8Array.of(0x3a, 0x06, 0x2a, 0x04, 0x08, 0x04, 0x70, 0x01);
     expect(() => onnxParameterCount(external)).toThrow(/external file; export with the weights inside/);
+    // ModelProto.graph { node { op_type: "Loop" } }
+    const loop = Uint8Array.of(0x3a, 0x08, 0x0a, 0x06, 0x22, 0x04, ...Buffer.from('Loop'));
+    expect(() => onnxParameterCount(loop)).toThrow(/uses the Loop operator, which grading does not run/);
   });
 
   it('reports a file that is not an ONNX model as a loading problem', async () => {

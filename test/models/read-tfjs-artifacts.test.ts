@@ -54,6 +54,19 @@ describe('readTfjsArtifacts', () => {
     expect(artifacts.format).toBe('graph-model');
   });
 
+  it('refuses GraphModels with control-flow loops', async () => {
+    const topology = {
+      node: [
+        { name: 'x', op: 'Placeholder' },
+        { name: 'l', op: 'LoopCond', input: ['x'] },
+      ],
+    };
+    const dir = await tempDir({
+      'model.json': JSON.stringify({ format: 'graph-model', modelTopology: topology, weightsManifest: [] }),
+    });
+    expect((await failure(dir, 'model.json')).message).toMatch(/uses TensorFlow control flow \(loops\)/);
+  });
+
   it('reports truncated weight shards with the byte counts', async () => {
     const error = await failure(path.join(ROOT, 'examples', 'submissions', 'mnist-dense-broken-truncated'));
     expect(error.message).toMatch(
