@@ -16,6 +16,8 @@ import { strToU8, zipSync } from 'fflate';
 
 /** One request the fake served; `ms` is the fake's own time handling it. */
 export interface LoggedRequest {
+  /** performance.now() when the request arrived. */
+  arrived: number;
   method: string;
   path: string;
   at: number;
@@ -32,6 +34,8 @@ export interface FakeOptions {
   webhookUrl?: string;
   /** The open PR whose head is every pushed commit. */
   pullRequest: number;
+  /** Run dispatched workflows (default true); the latency bench turns it off. */
+  runner?: boolean;
 }
 
 /** The fake's state, readable by tests. */
@@ -114,8 +118,15 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
           run_url: `${fake.url}/api/v3/repos/${m[1]}/${m[2]}/actions/runs/${id}`,
         });
         // The runner: asynchronously, as GitHub's queue would.
+        if (options.runner === false) return;
         setImmediate(
-          () => void runWorkflow(fake, state, { owner: m[1]!, repo: m[2]!, id, body: body as DispatchBody }),
+          () =>
+            void runWorkflow(fake, state, {
+              owner: m[1]!,
+              repo: m[2]!,
+              id,
+              body: body as DispatchBody,
+            }).catch((error) => fake.runnerErrors.push(`workflow run ${id}: ${(error as Error).message}`)),
         );
       },
     ],
@@ -183,6 +194,7 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
     if (route) await route[2](route[1].exec(url)!, body, res);
     else json(res, 404, { message: `fake GitHub has no ${req.method} ${url}` });
     const entry = {
+      arrived: started,
       method: req.method ?? '',
       path: url,
       at: Date.now(),
