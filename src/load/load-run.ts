@@ -99,17 +99,20 @@ class LoadRun {
   /** Queues every request due by now (open loop), then fills idle connections. */
   private tick() {
     const now = performance.now();
-    if (this.options.rate > 0) {
-      // The epsilon keeps float rounding from moving a request across the window's edges.
-      const until = Math.min(now, this.stopAt) + 1e-6;
-      for (let due = this.dueTime(this.next); due <= until; due = this.dueTime(++this.next)) {
-        const measured = due >= this.measureFrom - 1e-6;
-        if (measured) this.result.scheduled++;
-        this.queue.push({ due, measured });
-      }
-    }
+    this.schedule(now);
     this.dispatch(now);
     if (now >= this.stopAt) this.drainOrFinish(now);
+  }
+
+  private schedule(now: number) {
+    if (this.options.rate <= 0) return;
+    // The epsilon keeps float rounding from moving a request across the window's edges.
+    const until = Math.min(now, this.stopAt) + 1e-6;
+    for (let due = this.dueTime(this.next); due <= until; due = this.dueTime(++this.next)) {
+      const measured = due >= this.measureFrom - 1e-6;
+      if (measured) this.result.scheduled++;
+      this.queue.push({ due, measured });
+    }
   }
 
   private dueTime(index: number): number {
@@ -166,7 +169,10 @@ class LoadRun {
   }
 
   /** After the window: finish once every due request was answered or timed out. */
-  private drainOrFinish(_now: number) {
+  private drainOrFinish(now: number) {
+    // A response may arrive after the window closed but before the tick that queues its last requests.
+    this.schedule(now);
+    this.dispatch(now);
     if (this.queue.length === 0 && this.inFlight.size === 0) this.finished?.();
   }
 }
