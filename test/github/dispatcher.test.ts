@@ -1,0 +1,77 @@
+import { Octokit } from '@octokit/rest';
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDispatcher } from '../../src/github/dispatcher.js';
+import type { Ledger } from '../../src/store/ledger-types.js';
+import { openTestLedger, randomSha } from '../app/app-harness.js';
+
+const DISPATCH = '/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches';
+const silent = { info: () => {}, error: () => {} };
+
+describe('the dispatcher', () => {
+  let ledger: Ledger;
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    ledger = await openTestLedger();
+  });
+  afterAll(async () => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+    await ledger.close();
+  });
+
+  const attempt = async (repo: string) =>
+    (
+      await ledger.createAttempt({
+        courseId: 'ml-systems-demo',
+        assignmentId: 'milestone-4',
+        repository: `ml-course/${repo}`,
+        repositoryId: repo.length,
+        studentId: null,
+        studentLogin: null,
+        sha: randomSha(),
+        trigger: 'push',
+      })
+    ).attempt;
+
+  it('sends attempts queued while a dispatch is in flight as one batch, leaving superseded ones out', async () => {
+    const github = new Octokit({ auth: 'ghs_test' });
+    const dispatcher = createDispatcher(ledger, silent, {});
+    const batches: string[][] = [];
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const record = (body: { inputs: { attempts: string } }) => {
+      batches.push(JSON.parse(body.inputs.attempts).map((a: { repository: string }) => a.repository));
+      return true;
+    };
+    nock('https://api.github.com')
+      .post(DISPATCH, record)
+      .reply(async () => {
+        await gate;
+        return [200, { workflow_run_id: 1100 }];
+      })
+      .post(DISPATCH, record)
+      .reply(200, { workflow_run_id: 1101 });
+
+    const alice = await attempt('m4-alice');
+    dispatcher.enqueue(github, 'ml-course', [alice]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const bob = await attempt('m4-bob');
+    const carol = await attempt('m4-carol');
+    const dave = await attempt('m4-dave');
+    dispatcher.enqueue(github, 'ml-course', [bob, carol, dave]);
+    await ledger.updateAttempt(dave.id, { state: 'superseded' });
+    open();
+    await dispatcher.idle();
+
+    expect(batches).toEqual([['ml-course/m4-alice'], ['ml-course/m4-bob', 'ml-course/m4-carol']]);
+    expect((await ledger.findByWorkflowRun(1101)).map((a) => a.id).sort()).toEqual([bob.id, carol.id].sort());
+    expect(await ledger.getAttempt(bob.id)).toMatchObject({
+      state: 'dispatched',
+      dispatchNonce: expect.stringMatching(/\.\d$/),
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});

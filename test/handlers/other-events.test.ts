@@ -1,0 +1,138 @@
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Ledger } from '../../src/store/ledger-types.js';
+import {
+  API,
+  asserting,
+  closeOpenAttempts,
+  deliver,
+  fixture,
+  type Harness,
+  mockConfig,
+  mockToken,
+  openTestLedger,
+  randomSha,
+  startApp,
+  throwAssertionFailures,
+} from '../app/app-harness.js';
+
+const DISPATCH = '/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches';
+
+describe('pull_request, check_run and installation', () => {
+  let app: Harness;
+  let ledger: Ledger;
+  let sha = '';
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    ledger = await openTestLedger();
+  });
+  afterAll(async () => {
+    nock.enableNetConnect();
+    await ledger.close();
+  });
+  beforeEach(async () => {
+    sha = randomSha();
+    app = await startApp(ledger);
+  });
+  afterEach(async () => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    await closeOpenAttempts(ledger);
+    throwAssertionFailures();
+    expect(pending).toStrictEqual([]);
+  });
+
+  function pullRequest() {
+    const payload = fixture<{ pull_request: { head: { sha: string } } }>('pull_request.synchronize');
+    payload.pull_request.head.sha = sha;
+    return payload;
+  }
+
+  it('grades the head of a synchronized pull request, remembering the PR number', async () => {
+    mockToken();
+    mockConfig();
+    nock(API)
+      .post(
+        '/repos/ml-course/m4-alice/check-runs',
+        asserting((body) => expect(body).toMatchObject({ head_sha: sha, status: 'queued' })),
+      )
+      .reply(201, { id: 501 });
+    nock(API).post(DISPATCH).reply(200, { workflow_run_id: 601 });
+
+    await deliver(app, 'pull_request', pullRequest());
+
+    expect(await ledger.findByCheckRun(501)).toMatchObject({ trigger: 'pull_request', pullRequest: 3, sha });
+  });
+
+  it('grades a commit once when its push and its pull_request both arrive', async () => {
+    mockToken();
+    mockConfig();
+    nock(API).post('/repos/ml-course/m4-alice/check-runs').reply(201, { id: 502 });
+    nock(API).post(DISPATCH).reply(200, { workflow_run_id: 602 });
+
+    await deliver(app, 'push', { ...fixture<object>('push'), after: sha });
+    await deliver(app, 'pull_request', pullRequest());
+  });
+
+  it('ignores pull requests from forks', async () => {
+    const payload = pullRequest() as unknown as { pull_request: { head: { repo: { id: number } } } };
+    payload.pull_request.head.repo.id = 1;
+    await deliver(app, 'pull_request', payload);
+  });
+
+  it.each([
+    ['rerequested', 'check_run.rerequested', 'rerequested'],
+    ['the Regrade button', 'check_run.requested_action', 'regrade'],
+  ])('starts a new attempt for the same commit and student on %s', async (_, name, trigger) => {
+    const first = await ledger.createAttempt({
+      courseId: 'ml-systems-demo',
+      assignmentId: 'milestone-4',
+      repository: 'ml-course/m4-alice',
+      repositoryId: 810001,
+      studentId: 583231,
+      studentLogin: 'alice',
+      sha,
+      trigger: 'push',
+    });
+    const checkRunId = 700 + (trigger === 'regrade' ? 1 : 0);
+    await ledger.updateAttempt(first.attempt.id, { checkRunId, state: 'completed' });
+    mockToken();
+    mockConfig();
+    nock(API)
+      .post(
+        '/repos/ml-course/m4-alice/check-runs',
+        asserting((body) => expect(body).toMatchObject({ head_sha: sha, name: 'mlgrade: milestone-4' })),
+      )
+      .reply(201, { id: 800 + checkRunId });
+    nock(API)
+      .post(DISPATCH)
+      .reply(200, { workflow_run_id: 900 + checkRunId });
+    const payload = fixture<{ check_run: { id: number; head_sha: string } }>(name);
+    payload.check_run.id = checkRunId;
+    payload.check_run.head_sha = sha;
+
+    await deliver(app, 'check_run', payload);
+
+    expect(await ledger.findByCheckRun(800 + checkRunId)).toMatchObject({
+      trigger,
+      sha,
+      studentId: 583231,
+      state: 'dispatched',
+    });
+  });
+
+  it('ignores requested actions that are not Regrade, and check runs that are not mlgrade attempts', async () => {
+    const other = {
+      ...fixture('check_run.requested_action'),
+      requested_action: { identifier: 'something-else' },
+    };
+    await deliver(app, 'check_run', other);
+    const unknown = fixture<{ check_run: { id: number } }>('check_run.rerequested');
+    unknown.check_run.id = 123456789;
+    await deliver(app, 'check_run', unknown);
+  });
+
+  it('logs installations without calling GitHub', async () => {
+    await deliver(app, 'installation', fixture('installation.created'));
+  });
+});
