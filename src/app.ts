@@ -17,7 +17,7 @@ import type { Ledger } from './store/ledger-types.js';
 
 /** What the app is built from; everything defaults to the production setup. */
 export interface MlgradeAppOptions {
-  /** The ledger (default: `openLedger` with `DATABASE_URL`, else PGlite in `MLGRADE_DATA_DIR` or `.mlgrade/ledger`). */
+  /** The ledger (default: `openLedger` with `DATABASE_URL`, else PGlite in `MLGRADE_LEDGER_DIR` or `.mlgrade/ledger`). */
   ledger?: Ledger;
   /** The request hook put on every GitHub client the handlers use (default: one write scheduler per app). */
   wrap?: RequestWrap;
@@ -73,7 +73,7 @@ async function openDefaultLedger(env: NodeJS.ProcessEnv): Promise<Ledger> {
   const { openLedger } = await import('./store/open-ledger.js');
   return openLedger({
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
-    ...(env.MLGRADE_DATA_DIR ? { dataDir: env.MLGRADE_DATA_DIR } : {}),
+    ...(env.MLGRADE_LEDGER_DIR ? { dataDir: env.MLGRADE_LEDGER_DIR } : {}),
   });
 }
 

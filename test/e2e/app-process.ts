@@ -61,7 +61,7 @@ export async function startAppProcess(
         PORT: String(port),
         LOG_LEVEL: 'info',
         LOG_FORMAT: 'json',
-        MLGRADE_DATA_DIR: dataDir,
+        MLGRADE_LEDGER_DIR: dataDir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
