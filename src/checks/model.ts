@@ -87,7 +87,7 @@ interface Loaded {
 async function evaluate(options: ModelSpec, context: GradingContext, loaded: Loaded): Promise<CheckOutcome> {
   const { file, handle, inputs, dataset, log } = loaded;
   const { model } = handle;
-  const environment = { backend: model.backend, device: model.device };
+  const environment = { backend: model.backend, device: model.device, versions: model.versions };
   log.push(
     `loaded ${file}: ${model.format} on ${model.backend} (${model.device}), ${model.parameters} parameters`,
   );

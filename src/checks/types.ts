@@ -40,7 +40,7 @@ export interface CheckOutcome {
   /** Free-form log lines; the orchestrator keeps the tail. */
   logs?: string[];
   /** Where the check ran its model (e.g. backend `tfjs-wasm`, device `cpu`); merged into the results environment. */
-  environment?: { backend?: string; device?: string };
+  environment?: { backend?: string; device?: string; versions?: Record<string, string> };
 }
 
 /** Fields every check spec in the course config has, whatever its kind. */

@@ -42,12 +42,14 @@ export async function gradeSubmission(request: GradeRequest): Promise<Results> {
   };
   const checks: CheckResult[] = [];
   const ranOn: NonNullable<CheckOutcome['environment']> = {};
+  const versions: Record<string, string> = {};
   for (const spec of request.assignment.checks) {
     const { result, environment } = await runOne(spec, context);
     checks.push(result);
     // Model checks report their inference backend; the first one to name a field wins.
     ranOn.backend ??= environment?.backend;
     ranOn.device ??= environment?.device;
+    Object.assign(versions, environment?.versions);
   }
   const finished = new Date();
   return {
@@ -64,7 +66,7 @@ export async function gradeSubmission(request: GradeRequest): Promise<Results> {
       platform: `${os.platform()}-${os.arch()}`,
       ...(ranOn.backend ? { backend: ranOn.backend } : {}),
       ...(ranOn.device ? { device: ranOn.device } : {}),
-      versions: {},
+      versions,
     },
     checks,
   };

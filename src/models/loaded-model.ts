@@ -8,6 +8,8 @@ export interface LoadedModel {
   backend: string;
   /** `cpu`, `gpu` or `cuda`. */
   device: string;
+  /** Versions of the runtime's packages, for the results environment (e.g. `@tensorflow/tfjs`). */
+  versions: Record<string, string>;
   /** Input shape including the batch dimension; null (or a name, for ONNX) marks a free dimension. */
   inputShape: (number | null)[];
   /** Output shape including the batch dimension, when the format declares it. */

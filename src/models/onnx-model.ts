@@ -30,6 +30,7 @@ export async function loadOnnxModel(
     format: 'onnx',
     backend: 'onnxruntime-node',
     device,
+    versions: { 'onnxruntime-node': ort.env.versions.node ?? ort.env.versions.common },
     inputShape: dims(input),
     outputShape: output?.isTensor ? dims(output) : undefined,
     inputDtype: input?.isTensor ? input.type : 'unknown',

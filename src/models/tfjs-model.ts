@@ -13,7 +13,7 @@ type Runnable = { predict?: unknown; execute?: unknown; dispose(): void };
 
 /** Builds the model from artifacts (throws the TF.js message when the topology is not loadable). */
 export async function loadTfjsModel(artifacts: TfjsArtifacts): Promise<LoadedModel> {
-  const { tf, backend, device } = await tfjsRuntime();
+  const { tf, backend, device, versions } = await tfjsRuntime();
   const handler = tf.io.fromMemory({
     ...artifacts.extra,
     format: artifacts.format,
@@ -24,6 +24,7 @@ export async function loadTfjsModel(artifacts: TfjsArtifacts): Promise<LoadedMod
   const base = {
     backend,
     device,
+    versions,
     inputDtype: 'float32',
     parameters: artifacts.parameters,
     bytesOnDisk: artifacts.bytesOnDisk,

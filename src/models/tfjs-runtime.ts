@@ -13,8 +13,8 @@ export interface TfjsRuntime {
   backend: string;
   /** `cpu` or `gpu`. */
   device: string;
-  /** Whether inference in this process uses every core by itself (native TensorFlow does, wasm does not). */
-  multiThreaded: boolean;
+  /** Package versions for the results environment, e.g. `@tensorflow/tfjs-backend-wasm: 4.22.0`. */
+  versions: Record<string, string>;
 }
 
 let runtime: Promise<TfjsRuntime> | undefined;
@@ -31,18 +31,29 @@ async function startRuntime(): Promise<TfjsRuntime> {
     ['@tensorflow/tfjs-node', 'cpu'],
   ] as const) {
     const native = await optionalImport(name);
-    if (native)
-      return { tf: native as Tf, backend: name.slice('@tensorflow/'.length), device, multiThreaded: true };
+    if (native) {
+      const tf = native as Tf;
+      return {
+        tf,
+        backend: name.slice('@tensorflow/'.length),
+        device,
+        versions: { [name]: tf.version.tfjs },
+      };
+    }
   }
   const tf = await import('@tensorflow/tfjs');
-  await import('@tensorflow/tfjs-backend-wasm');
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const ready = await tf.setBackend('wasm').catch(() => false);
   if (!ready || tf.getBackend() !== 'wasm') {
     throw new Error(
       'The TF.js wasm backend could not start (and the slow cpu backend is not used for grading); reinstall @tensorflow/tfjs-backend-wasm or install @tensorflow/tfjs-node.',
     );
   }
-  return { tf, backend: 'tfjs-wasm', device: 'cpu', multiThreaded: false };
+  const versions = {
+    '@tensorflow/tfjs': tf.version.tfjs,
+    '@tensorflow/tfjs-backend-wasm': wasm.version_wasm,
+  };
+  return { tf, backend: 'tfjs-wasm', device: 'cpu', versions };
 }
 
 async function optionalImport(name: string): Promise<unknown> {

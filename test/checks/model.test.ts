@@ -94,7 +94,11 @@ describe('model check on MNIST', () => {
     expect(outcome.summary).toMatch(
       /^accuracy 0\.9\d+, macro F1 .* on 10,000 examples; 12,810 parameters \(0\.25× the dense network's 50,890\)/,
     );
-    expect(outcome.environment).toEqual({ backend: 'tfjs-wasm', device: 'cpu' });
+    expect(outcome.environment).toMatchObject({ backend: 'tfjs-wasm', device: 'cpu' });
+    expect(outcome.environment?.versions).toEqual({
+      '@tensorflow/tfjs': expect.stringMatching(/^4\./),
+      '@tensorflow/tfjs-backend-wasm': expect.stringMatching(/^4\./),
+    });
     expectValidReport(outcome);
   });
 
@@ -265,5 +269,6 @@ describe('model check through the orchestrator', () => {
     });
     expect(results.checks[0]!.status).toBe('pass');
     expect(results.environment).toMatchObject({ backend: 'onnxruntime-node', device: 'cpu' });
+    expect(results.environment.versions['onnxruntime-node']).toMatch(/^1\./);
   });
 });
