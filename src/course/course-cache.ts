@@ -6,6 +6,8 @@
 import type { LoadedConfig } from '../config/load-config.js';
 import type { GitHub } from '../github/github-client.js';
 import { type CourseLocation, courseLocation, loadCourseConfig } from './config-repository.js';
+import type { Roster } from './match-submission.js';
+import { readRoster, rosterFile } from './read-roster.js';
 
 /** A loaded course and where it came from. */
 export interface CourseEntry {
@@ -16,6 +18,7 @@ export interface CourseEntry {
 /** Caches course configs per owner (case-insensitive) for `ttlMs`. */
 export class CourseCache {
   readonly #entries = new Map<string, { at: number; entry: Promise<CourseEntry> }>();
+  readonly #rosters = new Map<string, { at: number; roster: Promise<Roster> }>();
 
   constructor(
     private readonly ttlMs = 5 * 60_000,
@@ -35,6 +38,18 @@ export class CourseCache {
     return entry;
   }
 
+  /** The owner's roster (login → numeric id), cached like the config; empty when there is none. */
+  roster(github: GitHub, owner: string, now = Date.now()): Promise<Roster> {
+    const key = owner.toLowerCase();
+    const hit = this.#rosters.get(key);
+    if (hit && now - hit.at < this.ttlMs) return hit.roster;
+    const { repository } = courseLocation(owner, this.env);
+    const roster = readRoster(github, owner, repository, rosterFile(this.env));
+    this.#rosters.set(key, { at: now, roster });
+    roster.catch(() => this.#rosters.delete(key));
+    return roster;
+  }
+
   /** True when `repository` (`owner/name`) is the config repository of its owner. */
   isConfigRepository(owner: string, name: string): boolean {
     return courseLocation(owner, this.env).repository.toLowerCase() === name.toLowerCase();
@@ -43,5 +58,6 @@ export class CourseCache {
   /** Forgets the owner's config (its config repository changed). */
   invalidate(owner: string): void {
     this.#entries.delete(owner.toLowerCase());
+    this.#rosters.delete(owner.toLowerCase());
   }
 }

@@ -57,7 +57,7 @@ export async function startAttempts(
       assignmentId: match.assignment.id,
       repository,
       repositoryId: submission.repositoryId,
-      ...(submission.student ?? identifyStudent(match.login, submission.sender)),
+      ...(submission.student ?? (await student(deps, github, submission, match.login))),
       sha: submission.sha,
       trigger: submission.trigger,
       pullRequest: submission.pullRequest,
@@ -77,6 +77,13 @@ export async function startAttempts(
   }
   if (created.length > 0) deps.dispatcher.enqueue(github, submission.owner, created);
   return created;
+}
+
+/** The student of a repository: the pusher when the name says so, else the roster's entry. */
+async function student(deps: AppDeps, github: GitHub, submission: Submission, login: string) {
+  const known = identifyStudent(login, submission.sender);
+  if (known.studentId !== null || login === '') return known;
+  return identifyStudent(login, submission.sender, await deps.courses.roster(github, submission.owner));
 }
 
 /** A superseded attempt's check run says which commit replaced it, instead of staying queued forever. */

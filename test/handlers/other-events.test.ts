@@ -74,6 +74,21 @@ describe('pull_request, check_run and installation', () => {
     await deliver(app, 'pull_request', pullRequest());
   });
 
+  it('identifies the student from the roster when someone else pushed', async () => {
+    mockToken();
+    mockConfig();
+    nock(API)
+      .get('/repos/ml-course/.github/contents/.github%2Fmlgrade-roster.yml')
+      .reply(200, 'alice: 583231\nbob: 4412907\n', { 'content-type': 'application/vnd.github.raw' });
+    nock(API).post('/repos/ml-course/m4-alice/check-runs').reply(201, { id: 503 });
+    nock(API).post(DISPATCH).reply(200, { workflow_run_id: 603 });
+    const byInstructor = { ...fixture<object>('push'), after: sha, sender: { login: 'prof-lee', id: 77001 } };
+
+    await deliver(app, 'push', byInstructor);
+
+    expect(await ledger.findByCheckRun(503)).toMatchObject({ studentId: 583231, studentLogin: 'alice' });
+  });
+
   it('ignores pull requests from forks', async () => {
     const payload = pullRequest() as unknown as { pull_request: { head: { repo: { id: number } } } };
     payload.pull_request.head.repo.id = 1;
