@@ -5,14 +5,15 @@
 import type { ApplicationFunction, Probot } from 'probot';
 import { CourseCache } from './course/course-cache.js';
 import { createDispatcher } from './github/dispatcher.js';
-import type { RequestWrap } from './github/github-client.js';
+import type { ProbotClient, RequestWrap } from './github/github-client.js';
+import { overdueLimits, sweepOverdue } from './github/sweep-overdue.js';
 import { createWriteScheduler } from './github/write-scheduler.js';
 import type { AppDeps } from './handlers/app-deps.js';
 import { onCheckRunRequest } from './handlers/check-run.js';
 import { onInstallation } from './handlers/installation.js';
 import { onPullRequest } from './handlers/pull-request.js';
 import { onPush } from './handlers/push.js';
-import { onWorkflowRunCompleted } from './handlers/workflow-run.js';
+import { onWorkflowRunCompleted, onWorkflowRunStarted } from './handlers/workflow-run.js';
 import type { Ledger } from './store/ledger-types.js';
 
 /** What the app is built from; everything defaults to the production setup. */
@@ -22,6 +23,8 @@ export interface MlgradeAppOptions {
   /** The request hook put on every GitHub client the handlers use (default: one write scheduler per app). */
   wrap?: RequestWrap;
   env?: NodeJS.ProcessEnv;
+  /** How often to time out overdue attempts (default every minute; 0 turns the sweep off, as tests do). */
+  sweepEveryMs?: number;
 }
 
 /** Builds the app function; the deps it builds are returned through `onReady` for tests and benches. */
@@ -38,18 +41,35 @@ export function createMlgradeApp(
       courses: new CourseCache(undefined, env),
       dispatcher: createDispatcher(ledger, app.log, env),
       wrap: options.wrap ?? schedulerWrap(app),
+      env,
     };
     app.on('push', (context) => onPush(deps, context));
     app.on(['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize'], (context) =>
       onPullRequest(deps, context),
     );
     app.on('workflow_run.completed', (context) => onWorkflowRunCompleted(deps, context));
+    app.on('workflow_run.in_progress', (context) => onWorkflowRunStarted(deps, context));
     app.on(['check_run.rerequested', 'check_run.requested_action'], (context) =>
       onCheckRunRequest(deps, context),
     );
     app.on(['installation', 'installation_repositories'], (context) => onInstallation(context));
+    if (options.sweepEveryMs !== 0) startSweeping(app, deps, options.sweepEveryMs ?? 60_000);
     onReady?.(deps);
   };
+}
+
+/** Times out overdue attempts every `everyMs` (sweep-overdue.ts); never keeps the process alive. */
+function startSweeping(app: Probot, deps: AppDeps, everyMs: number): void {
+  const limits = overdueLimits(deps.env);
+  const sweep = async () => {
+    const client = (await app.auth()) as unknown as ProbotClient;
+    const timedOut = await sweepOverdue(deps.ledger, client, limits, deps.wrap ? { wrap: deps.wrap } : {});
+    if (timedOut.length > 0) app.log.warn(`timed out ${timedOut.length} attempt(s) that no runner finished`);
+  };
+  setInterval(
+    () => sweep().catch((error) => app.log.error(`overdue sweep: ${(error as Error).message}`)),
+    everyMs,
+  ).unref();
 }
 
 /** Probot verifies signatures with WEBHOOK_SECRET; its development default ("development") must never reach production. */

@@ -11,6 +11,8 @@ export interface AppDeps {
   dispatcher: Dispatcher;
   /** The write scheduler's request hook, put on every client the handlers use. */
   wrap?: RequestWrap;
+  /** The app's environment (grader repository and workflow names, see github/grader-workflow.ts). */
+  env: NodeJS.ProcessEnv;
 }
 
 /** The logger subset handlers use (Probot's pino logger satisfies it). */

@@ -18,7 +18,7 @@ export async function onWorkflowRunCompleted(
   const run = context.payload.workflow_run;
   const owner = context.payload.repository.owner.login;
   const repo = context.payload.repository.name;
-  if (repo.toLowerCase() !== graderWorkflow(owner).repo.toLowerCase()) {
+  if (repo.toLowerCase() !== graderWorkflow(owner, deps.env).repo.toLowerCase()) {
     context.log.info(`${owner}/${repo}: run ${run.id} is not in the grader repository; ignored`);
     return;
   }
@@ -63,4 +63,31 @@ async function attemptsOfNonce(deps: AppDeps, names: Iterable<string>, nonce: st
     if (attempt?.dispatchNonce?.startsWith(`${nonce}.`)) found.set(id, attempt);
   }
   return [...found.values()];
+}
+
+/**
+ * `workflow_run.in_progress`: a runner picked the run up. Its attempts become `running`, so the
+ * overdue sweep gives them the running window instead of the "never picked up" one. No API request.
+ */
+export async function onWorkflowRunStarted(
+  deps: AppDeps,
+  context: Context<'workflow_run.in_progress'>,
+): Promise<void> {
+  const run = context.payload.workflow_run;
+  const owner = context.payload.repository.owner.login;
+  if (context.payload.repository.name.toLowerCase() !== graderWorkflow(owner, deps.env).repo.toLowerCase()) {
+    context.log.info(
+      `${owner}/${context.payload.repository.name}: run ${run.id} is not in the grader repository; ignored`,
+    );
+    return;
+  }
+  // in_progress payloads are typed without display_title, though GitHub sends it.
+  const nonce = nonceFromRunName((run as { display_title?: string }).display_title ?? run.name);
+  const byRun = await deps.ledger.findByWorkflowRun(run.id);
+  const byNonce =
+    byRun.length === 0 && nonce ? await deps.ledger.findByNonce(attemptNonce(nonce, 0)) : undefined;
+  const attempts = byRun.length > 0 ? byRun : byNonce ? [byNonce] : [];
+  const startedAt = new Date(run.run_started_at ?? Date.now());
+  for (const attempt of attempts.filter((candidate) => candidate.state === 'dispatched'))
+    await deps.ledger.updateAttempt(attempt.id, { state: 'running', startedAt, workflowRunId: run.id });
 }

@@ -64,7 +64,7 @@ export async function startApp(ledger: Ledger, env: NodeJS.ProcessEnv = {}): Pro
   const scheduler = createWriteScheduler({ maxRetries: 0 });
   const wrap: RequestWrap = (request, options) => scheduler.wrap(request, options);
   await probot.load(
-    createMlgradeApp({ ledger, wrap, env: { ...env } }, (built) => {
+    createMlgradeApp({ ledger, wrap, env: { ...env }, sweepEveryMs: 0 }, (built) => {
       deps = built;
     }),
   );
