@@ -33,16 +33,32 @@ export async function runFixture(name: string, env: Record<string, string> = {},
   }
 }
 
-/** Processes of any sandbox uid (2,000,000–2,999,999) still alive: must be none after a run. */
+/**
+ * Processes of a sandbox uid (2,000,000–2,999,999) still alive that this test worker started (or
+ * that escaped to init): must be none after a run. Test files run in parallel workers, so another
+ * worker's live sandbox must not count.
+ */
 export async function sandboxProcessesAlive(): Promise<number> {
   if (process.getuid?.() !== 0) return 0;
   const { readdir, readFile } = await import('node:fs/promises');
+  const status = (pid: string) => readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const parentOf = async (pid: string) => /^PPid:\s+(\d+)/m.exec(await status(pid))?.[1] ?? '0';
   let alive = 0;
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
-    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
-    if (uid >= 2_000_000 && uid < 3_000_000 && !/^State:\s+Z/m.test(status)) alive++;
+    const text = await status(entry);
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(text)?.[1]);
+    if (uid < 2_000_000 || uid >= 3_000_000 || /^State:\s+Z/m.test(text)) continue;
+    // Escaped to init: leaked by whoever started it, so it counts.
+    let ancestor = await parentOf(entry);
+    if (ancestor === '1') {
+      alive++;
+      continue;
+    }
+    for (let depth = 0; depth < 30 && !['0', '1', String(process.pid)].includes(ancestor); depth++) {
+      ancestor = await parentOf(ancestor);
+    }
+    if (ancestor === String(process.pid)) alive++;
   }
   return alive;
 }
