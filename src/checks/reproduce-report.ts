@@ -1,5 +1,6 @@
 /** Builds the `reproduce` outcome: the claimed vs reproduced table, metrics and findings. */
 import type { Finding, Table } from '../grading/results-schema.js';
+import { unsandboxedWarning } from '../sandbox/explain-run.js';
 import type { MetricComparison } from './reproduce-metrics.js';
 import type { SeedRuns } from './reproduce-runs.js';
 import type { CheckOutcome } from './types.js';
@@ -13,7 +14,7 @@ interface ReportInput {
 
 /** The outcome: `fail` when any run failed or any metric is out of tolerance or missing. */
 export function reproduceOutcome({ comparisons, runs, claimedFile }: ReportInput): CheckOutcome {
-  const findings: Finding[] = [...runs.findings];
+  const findings: Finding[] = [...unsandboxedWarning(runs.mode), ...runs.findings];
   const ran = runs.metrics.length > 0;
   if (ran) for (const comparison of comparisons) findings.push(...compareFindings(comparison, claimedFile));
   const within = ran ? comparisons.filter((c) => c.within).length : 0;

@@ -18,6 +18,8 @@ export interface SeedRuns {
   logs: string[];
   seconds: number;
   device: string;
+  /** The sandbox mechanism used (none = unsandboxed, warned). */
+  mode: string;
 }
 
 interface RunInput {
@@ -33,7 +35,15 @@ export async function runSeeds(input: RunInput): Promise<SeedRuns> {
   const { experiment, policy, context, produced } = input;
   const base = experiment.seeds;
   const seeds = Array.from({ length: input.options.seeds ?? 1 }, (_, i) => base[i] ?? base[0]! + i);
-  const runs: SeedRuns = { seeds, metrics: [], findings: [], logs: [], seconds: 0, device: 'cpu' };
+  const runs: SeedRuns = {
+    seeds,
+    metrics: [],
+    findings: [],
+    logs: [],
+    seconds: 0,
+    device: 'cpu',
+    mode: 'none',
+  };
   for (const seed of seeds) {
     const command = experiment.command.replaceAll('{seed}', String(seed));
     const { session, result } = await runSandboxed({
@@ -46,6 +56,7 @@ export async function runSeeds(input: RunInput): Promise<SeedRuns> {
     });
     runs.seconds += result.wallMs / 1000;
     runs.device = session.device;
+    runs.mode = session.mode;
     try {
       const what = `\`${command}\` (seed ${seed})`;
       const ok = result.exitCode === 0 && !result.timedOut && !result.outputExceeded;

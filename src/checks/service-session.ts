@@ -31,6 +31,7 @@ export interface ServiceRun {
   /** How the service process ended (stopped by us, or crashed / limited earlier). */
   exit: SandboxResult;
   device: string;
+  mode: string;
 }
 
 /** Starts, waits, loads, stops. */
@@ -79,7 +80,7 @@ export async function runService(
     await session.dispose();
     await rm(ioDir, { recursive: true, force: true });
   }
-  return { readySeconds, phases, exit: exit!, device: session.device };
+  return { readySeconds, phases, exit: exit!, device: session.device, mode: session.mode };
 }
 
 /** Polls GET `ready` every 100 ms until a 2xx, the deadline, or the service's exit. */

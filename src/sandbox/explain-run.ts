@@ -74,3 +74,15 @@ export function explainRun(result: SandboxResult, policy: SandboxPolicy, what: s
     });
   return findings;
 }
+
+/** A warning when student code ran without isolation (`sandbox.mode: none`), or none. */
+export function unsandboxedWarning(mode: string): Finding[] {
+  if (mode !== 'none') return [];
+  return [
+    {
+      level: 'warning',
+      message:
+        'Student code ran WITHOUT a sandbox (sandbox.mode: none): only the resource limits and the environment allow-list applied. Use this for trusted local runs only, never on a shared runner.',
+    },
+  ];
+}
