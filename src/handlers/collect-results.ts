@@ -74,7 +74,7 @@ export async function collectAttempt(
     );
   const manualScores = await deps.ledger.listManualScores(attempt.repository, attempt.assignmentId);
   const score = scoreAssignment(assignment, results.results.checks, {
-    submittedAt: attempt.createdAt,
+    submittedAt: await submittedAt(deps, attempt),
     manualScores,
     ...(course.course.timezone ? { courseTimezone: course.course.timezone } : {}),
   });
@@ -101,6 +101,19 @@ export async function collectAttempt(
     );
     log.info(`${attempt.repository}#${number}: ${attempt.assignmentId} comment ${outcome}`);
   }
+}
+
+/**
+ * When the commit was submitted: the attempt's creation (when the push reached mlgrade; commit dates
+ * are the student's to set). A regrade is not a new submission, so it takes the earliest scored
+ * attempt of the same commit when there is one.
+ */
+async function submittedAt(deps: AppDeps, attempt: Attempt): Promise<Date> {
+  if (attempt.trigger === 'push' || attempt.trigger === 'pull_request') return attempt.createdAt;
+  const earlier = (await deps.ledger.listScores(attempt.repository, attempt.assignmentId))
+    .map((scored) => scored.attempt)
+    .filter((other) => other.sha === attempt.sha && other.createdAt < attempt.createdAt);
+  return earlier[0]?.createdAt ?? attempt.createdAt;
 }
 
 /** Why results do not answer the attempt, or undefined when they do. */
