@@ -8,7 +8,14 @@ import { packageRoot } from '../src/package-root.js';
 import type { BenchFigure } from './figure.js';
 
 /** Each benchmark module exports `run(): Promise<BenchFigure[]>`. */
-const BENCHMARKS = ['./predictions.js', './validate.js', './model.js', './load.js', './sandbox.js', './github-loop.js'];
+const BENCHMARKS = [
+  './predictions.js',
+  './validate.js',
+  './model.js',
+  './load.js',
+  './sandbox.js',
+  './github-loop.js',
+];
 
 function formatFigure(figure: BenchFigure): string {
   const value = `${Number(figure.value.toPrecision(4))} ${figure.unit}`;
