@@ -8,7 +8,8 @@ describe('preset:tinytorch', () => {
     const file = presetFile('tinytorch')!;
     const { config, problems } = await loadConfig(file, { displayRoot: path.dirname(file) });
     expect(problems).toEqual([]);
-    expect(config!.assignments.map((a) => [a.id, a.weight])).toEqual([
+    // Later milestones are appended to the same preset by other checks; these two are the model check's.
+    expect(config!.assignments.slice(0, 2).map((a) => [a.id, a.weight])).toEqual([
       ['tinytorch/milestone-1', 15],
       ['tinytorch/milestone-2', 20],
     ]);
