@@ -3,7 +3,9 @@
 # Usage: export MLGRADE_TEST_DATABASE_URL="$(bash .ci/start-postgres.sh)"
 # Needs Debian's postgresql package. Runs the server as the `postgres` user (initdb refuses root).
 set -euo pipefail
+# Take the first free port from 54329 up, so a server left running elsewhere never blocks CI.
 port="${MLGRADE_TEST_PG_PORT:-54329}"
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 data="$(mktemp -d /tmp/mlgrade-pg.XXXXXX)"
 chown postgres:postgres "$data"
