@@ -21,6 +21,8 @@ interface PooledWorker {
 }
 
 const pool: PooledWorker[] = [];
+/** Chunks per worker: enough to rebalance when a core is busy, few enough to keep messages cheap. */
+const CHUNKS_PER_WORKER = 4;
 const keys = new WeakMap<TfjsArtifacts, number>();
 let nextKey = 1;
 
@@ -37,20 +39,24 @@ export async function shardedPredict(
   const key = keys.get(artifacts)!;
   while (pool.length < workers) pool.push({ worker: startWorker(script), loaded: undefined });
   const count = inputs.shape[0]!;
-  const per = Math.ceil(count / workers);
-  const shards = Array.from(
-    { length: workers },
-    (_, i) => [i * per, Math.min(count, (i + 1) * per)] as const,
-  );
-  const used = shards.filter(([start, end]) => end > start);
-  const results = await Promise.all(
-    used.map(([start, end], i) =>
-      runShard(pool[i]!, key, artifacts, sliceRows(inputs, start, end), batchSize),
-    ),
-  );
+  // Several chunks per worker, handed out as workers free up: a core that another process is using
+  // must not hold the whole run back, as one fixed half per worker would.
+  const size = Math.max(1, Math.ceil(count / (workers * CHUNKS_PER_WORKER * batchSize))) * batchSize;
+  const starts = Array.from({ length: Math.ceil(count / size) }, (_, i) => i * size);
   const predicted = new Int32Array(count);
-  for (const [i, result] of results.entries()) predicted.set(result.predicted, used[i]![0]);
-  return { predicted, classes: results[0]?.classes ?? 0 };
+  let classes = 0;
+  let next = 0;
+  const drain = async (entry: PooledWorker) => {
+    while (next < starts.length) {
+      const start = starts[next++]!;
+      const end = Math.min(count, start + size);
+      const result = await runShard(entry, key, artifacts, sliceRows(inputs, start, end), batchSize);
+      predicted.set(result.predicted, start);
+      classes = result.classes;
+    }
+  };
+  await Promise.all(pool.slice(0, Math.min(workers, starts.length)).map(drain));
+  return { predicted, classes };
 }
 
 function startWorker(script: string): Worker {
