@@ -9,7 +9,7 @@ import { formatMetricValue } from '../grading/score-criterion.js';
 import { capTable } from './cap-table.js';
 import { escapeHtml, escapeInline, escapeParagraph, fencedBlock } from './escape-markdown.js';
 import { fillTemplate, loadTemplate } from './fill-template.js';
-import type { CheckView, Mark } from './report-model.js';
+import { type CheckView, listedMetrics, type Mark } from './report-model.js';
 
 /** How much of each check to show; the report walks down these until it fits. */
 export interface DetailLevel {
@@ -47,15 +47,14 @@ export function renderCheckMarkdown(check: CheckView, level: DetailLevel): strin
     title: escapeHtml(check.title, 200),
     status: `${result.status}${seconds}`,
     summary: escapeParagraph(result.summary, 2000),
-    metrics: level.details ? metricsTable(result.metrics) : '',
+    metrics: level.details ? metricsTable(listedMetrics(result)) : '',
     tables: level.details && level.tables ? result.tables.map(tableSection).join('\n\n') : '',
     findings: level.details ? findingsList(result.findings, level.maxFindings) : '',
     logs: level.details && level.logLines > 0 ? logTail(result, level.logLines) : '',
   });
 }
 
-function metricsTable(metrics: CheckResult['metrics']): string {
-  const entries = Object.entries(metrics);
+function metricsTable(entries: [string, number | null][]): string {
   if (entries.length === 0) return '';
   const rows = entries
     .slice(0, MAX_METRICS)

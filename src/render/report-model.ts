@@ -153,3 +153,13 @@ function footerLine({ course, results }: RenderInput): string {
 function sum(criteria: readonly CriterionScore[]): number {
   return Math.round(criteria.reduce((total, c) => total + c.maxPoints, 0) * 100) / 100;
 }
+
+/**
+ * The metrics worth listing beside a check: per-class metrics (`class.<name>.<metric>`) are left out
+ * when the check reports a `per-class` table, which shows the same numbers readably.
+ */
+export function listedMetrics(result: CheckResult): [string, number | null][] {
+  const entries = Object.entries(result.metrics);
+  if (!result.tables.some((table) => table.id === 'per-class')) return entries;
+  return entries.filter(([name]) => !name.startsWith('class.'));
+}

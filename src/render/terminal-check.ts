@@ -5,7 +5,7 @@
 import type { CheckResult, Finding } from '../grading/results-schema.js';
 import { formatMetricValue } from '../grading/score-criterion.js';
 import { capTable } from './cap-table.js';
-import { type CheckView, HIDDEN_NOTE } from './report-model.js';
+import { type CheckView, HIDDEN_NOTE, listedMetrics } from './report-model.js';
 import { type Paint, plainLine, plainLines, type Style, TERMINAL_MARKS } from './terminal-style.js';
 import { layoutTable } from './terminal-table.js';
 import { displayWidth, padWidth } from './text-width.js';
@@ -27,7 +27,7 @@ export function renderCheckTerminal(check: CheckView, width: number, paint: Pain
     `  ${paint(style, glyph)} ${paint('bold', title)}  ${paint(style, result.status)}  ${seconds}`,
   ];
   if (result.summary.trim()) lines.push(`${pad}${plainLine(result.summary)}`);
-  lines.push(...metricLines(result.metrics, width));
+  lines.push(...metricLines(listedMetrics(result), width));
   for (const table of result.tables) lines.push(...tableLines(table, width, paint));
   lines.push(...findingLines(result.findings, paint));
   if (result.status !== 'pass') lines.push(...logLines(result, paint));
@@ -35,8 +35,8 @@ export function renderCheckTerminal(check: CheckView, width: number, paint: Pain
 }
 
 /** Metrics as `name value` pairs, wrapped to the width. */
-function metricLines(metrics: CheckResult['metrics'], width: number): string[] {
-  const pairs = Object.entries(metrics).map(
+function metricLines(metrics: [string, number | null][], width: number): string[] {
+  const pairs = metrics.map(
     ([name, value]) => `${plainLine(name)} ${value === null ? '—' : formatMetricValue(value)}`,
   );
   const lines: string[] = [];
