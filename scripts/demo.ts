@@ -37,11 +37,11 @@ async function demo(): Promise<number> {
 }
 
 function describe(name: string, code: number, graded: GradeOutput | undefined): string {
-  if (!graded) return `  ${name.padEnd(22)} not graded (exit ${code})`;
+  if (!graded) return `  ${name.padEnd(29)} not graded (exit ${code})`;
   const passed = graded.results.checks.filter((check) => check.status === 'pass').length;
   const { score } = graded;
   const pending = score.pendingPoints > 0 ? `, ${score.pendingPoints} pending` : '';
-  return `  ${name.padEnd(22)} ${graded.assignment.id.padEnd(12)} checks ${passed}/${graded.results.checks.length} passed   ${score.points}/${score.maxPoints} points${pending}   exit ${code}`;
+  return `  ${name.padEnd(29)} ${graded.assignment.id.padEnd(27)} checks ${passed}/${graded.results.checks.length} passed   ${score.points}/${score.maxPoints} points${pending}   exit ${code}`;
 }
 
 process.exitCode = await demo();
