@@ -2,10 +2,14 @@
  * A new submission (push or pull request) or a regrade becomes attempts. Steps:
  *   1. load the course config from the config repository (errors → a failed check run, stop);
  *   2. match the repository to assignments (none → not a course repository, stop);
- *   3. per assignment: record the attempt (idempotent on repository, sha, assignment), create its
- *      queued check run, supersede older queued attempts of the same repository and assignment;
+ *   3. per assignment: refuse a student-started attempt past the attempt budget (a neutral check
+ *      run says so; grading it would let students probe the hidden test set), else record the
+ *      attempt (idempotent on repository, sha, assignment), create its queued check run, and
+ *      supersede older queued attempts of the same repository and assignment;
  *   4. hand the new attempts to the dispatcher.
  */
+
+import type { Assignment } from '../config/schema.js';
 import { problemLine } from '../course/config-repository.js';
 import { type Account, identifyStudent, matchAssignments } from '../course/match-submission.js';
 import { checkRunName, completeCheckRun, createQueuedCheckRun } from '../github/check-runs.js';
@@ -52,6 +56,10 @@ export async function startAttempts(
   }
   const created: Attempt[] = [];
   for (const match of matches) {
+    if (await budgetUsed(deps, github, submission, match.assignment)) {
+      log.info(`${repository}: ${match.assignment.id} attempt budget used; not graded`);
+      continue;
+    }
     const { attempt, created: isNew } = await deps.ledger.createAttempt({
       courseId: loaded.config.course.id,
       assignmentId: match.assignment.id,
@@ -77,6 +85,35 @@ export async function startAttempts(
   }
   if (created.length > 0) deps.dispatcher.enqueue(github, submission.owner, created);
   return created;
+}
+
+/** Triggers an instructor or the app starts (Regrade, Retry after a timeout): never held to the budget. */
+const OUTSIDE_BUDGET: readonly AttemptTrigger[] = ['regrade', 'retry'];
+
+/**
+ * True when the student has used the assignment's graded attempts (`attempts.max`); then a completed,
+ * neutral check run explains it. Attempts still in flight are not counted: a newer push supersedes them.
+ */
+async function budgetUsed(deps: AppDeps, github: GitHub, submission: Submission, assignment: Assignment) {
+  const max = assignment.attempts?.max;
+  if (max === undefined || OUTSIDE_BUDGET.includes(submission.trigger)) return false;
+  const repository = `${submission.owner}/${submission.name}`;
+  const used = await deps.ledger.countGradedAttempts(repository, assignment.id);
+  if (used < max) return false;
+  const keep = assignment.attempts?.keep ?? 'best';
+  await github.rest.checks.create({
+    owner: submission.owner,
+    repo: submission.name,
+    name: checkRunName(assignment.id),
+    head_sha: submission.sha,
+    status: 'completed',
+    conclusion: 'neutral',
+    output: {
+      title: `Attempt budget used (${used} of ${max})`,
+      summary: `This commit was not graded: ${assignment.title} allows ${max} graded attempt${max === 1 ? '' : 's'}, and all have been used. Your ${keep} attempt stands. Ask an instructor if you need another (they can regrade).`,
+    },
+  });
+  return true;
 }
 
 /** The student of a repository: the pusher when the name says so, else the roster's entry. */

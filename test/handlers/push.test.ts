@@ -104,6 +104,40 @@ describe('push', () => {
     expect(attempt!.dispatchNonce).toMatch(/^[0-9a-f]{32}\.0$/);
   });
 
+  it('does not grade a push past the attempt budget, and says so in a neutral check run', async () => {
+    const earlier = await ledger.createAttempt({
+      courseId: 'ml-systems-demo',
+      assignmentId: 'milestone-4',
+      repository: 'ml-course/m4-alice',
+      repositoryId: (fixture('push') as { repository: { id: number } }).repository.id,
+      studentId: 583231,
+      studentLogin: 'alice',
+      sha: randomSha(),
+      trigger: 'push',
+    });
+    await ledger.updateAttempt(earlier.attempt.id, { state: 'completed', completedAt: new Date() });
+    mockToken();
+    mockConfig(COURSE_YAML.replace('attempts: { max: 20, keep: best }', 'attempts: { max: 1, keep: best }'));
+    nock(API)
+      .post(
+        '/repos/ml-course/m4-alice/check-runs',
+        asserting((body) => {
+          expect(body).toMatchObject({
+            name: 'mlgrade: milestone-4',
+            head_sha: SHA,
+            status: 'completed',
+            conclusion: 'neutral',
+            output: { title: expect.stringMatching(/^Attempt budget used \(\d+ of 1\)$/) },
+          });
+          expect(body.output.summary).toContain('Your best attempt stands');
+        }),
+      )
+      .reply(201, { id: 4400199 });
+
+    // No dispatch is mocked: grading past the budget would fail this test on an unmatched request.
+    await deliver(app, 'push', push());
+  });
+
   it('finds the run by the nonce in its run-name when GitHub does not return run details', async () => {
     mockToken();
     mockConfig();
