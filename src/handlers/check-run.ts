@@ -1,5 +1,10 @@
-/** `check_run` rerequested, or its "Regrade" button (requested_action): a new attempt for the same commit. */
+/**
+ * `check_run` rerequested, or its "Regrade" button (requested_action): a new attempt for the same
+ * commit. A Regrade is an instructor's action and is not held to the attempt budget; pressed by
+ * anyone else (the student can write to their own repository), it counts as a re-run.
+ */
 import type { Context } from 'probot';
+import { isInstructor } from '../course/is-instructor.js';
 import { REGRADE_ACTION } from '../github/check-runs.js';
 import { installationClient } from '../github/github-client.js';
 import type { AppDeps } from './app-deps.js';
@@ -30,6 +35,14 @@ export async function onCheckRunRequest(
     return;
   }
   const github = await installationClient(context.octokit, context.payload.installation?.id, deps.wrap);
+  const owner = payload.repository.owner.login;
+  const regradeByInstructor =
+    isRegrade && (await isInstructor(github, owner, payload.sender.login, deps.env));
+  if (isRegrade && !regradeByInstructor) {
+    context.log.info(
+      `${repository}: Regrade by ${payload.sender.login}, not an instructor: counted as a re-run`,
+    );
+  }
   await startAttempts(
     deps,
     github,
@@ -38,7 +51,7 @@ export async function onCheckRunRequest(
       name: payload.repository.name,
       repositoryId: payload.repository.id,
       sha: previous.sha,
-      trigger: isRegrade ? 'regrade' : 'rerequested',
+      trigger: regradeByInstructor ? 'regrade' : 'rerequested',
       pullRequest: previous.pullRequest,
       deliveryId: context.id,
       sender: { id: payload.sender.id, login: payload.sender.login },

@@ -96,45 +96,59 @@ describe('pull_request, check_run and installation', () => {
   });
 
   it.each([
-    ['rerequested', 'check_run.rerequested', 'rerequested'],
-    ['the Regrade button', 'check_run.requested_action', 'regrade'],
-  ])('starts a new attempt for the same commit and student on %s', async (_, name, trigger) => {
-    const first = await ledger.createAttempt({
-      courseId: 'ml-systems-demo',
-      assignmentId: 'milestone-4',
-      repository: 'ml-course/m4-alice',
-      repositoryId: 810001,
-      studentId: 583231,
-      studentLogin: 'alice',
-      sha,
-      trigger: 'push',
-    });
-    const checkRunId = 700 + (trigger === 'regrade' ? 1 : 0);
-    await ledger.updateAttempt(first.attempt.id, { checkRunId, state: 'completed' });
-    mockToken();
-    mockConfig();
-    nock(API)
-      .post(
-        '/repos/ml-course/m4-alice/check-runs',
-        asserting((body) => expect(body).toMatchObject({ head_sha: sha, name: 'mlgrade: milestone-4' })),
-      )
-      .reply(201, { id: 800 + checkRunId });
-    nock(API)
-      .post(DISPATCH)
-      .reply(200, { workflow_run_id: 900 + checkRunId });
-    const payload = fixture<{ check_run: { id: number; head_sha: string } }>(name);
-    payload.check_run.id = checkRunId;
-    payload.check_run.head_sha = sha;
+    ['rerequested', 'check_run.rerequested', undefined, 'rerequested'],
+    ['the Regrade button, pressed by an instructor', 'check_run.requested_action', 200, 'regrade'],
+    // A student can press it too (they can write to their repository): it then counts as a re-run.
+    ['the Regrade button, pressed by a student', 'check_run.requested_action', 404, 'rerequested'],
+  ] as const)(
+    'starts a new attempt for the same commit and student on %s',
+    async (_, name, permission, trigger) => {
+      const first = await ledger.createAttempt({
+        courseId: 'ml-systems-demo',
+        assignmentId: 'milestone-4',
+        repository: 'ml-course/m4-alice',
+        repositoryId: 810001,
+        studentId: 583231,
+        studentLogin: 'alice',
+        sha,
+        trigger: 'push',
+      });
+      const checkRunId = 700 + (permission === undefined ? 0 : permission === 200 ? 1 : 2);
+      await ledger.updateAttempt(first.attempt.id, { checkRunId, state: 'completed' });
+      mockToken();
+      if (permission === 200) {
+        nock(API)
+          .get('/repos/ml-course/.github/collaborators/prof-lee/permission')
+          .reply(200, { permission: 'admin' });
+      } else if (permission === 404) {
+        nock(API)
+          .get('/repos/ml-course/.github/collaborators/prof-lee/permission')
+          .reply(404, { message: 'Not Found' });
+      }
+      mockConfig();
+      nock(API)
+        .post(
+          '/repos/ml-course/m4-alice/check-runs',
+          asserting((body) => expect(body).toMatchObject({ head_sha: sha, name: 'mlgrade: milestone-4' })),
+        )
+        .reply(201, { id: 800 + checkRunId });
+      nock(API)
+        .post(DISPATCH)
+        .reply(200, { workflow_run_id: 900 + checkRunId });
+      const payload = fixture<{ check_run: { id: number; head_sha: string } }>(name);
+      payload.check_run.id = checkRunId;
+      payload.check_run.head_sha = sha;
 
-    await deliver(app, 'check_run', payload);
+      await deliver(app, 'check_run', payload);
 
-    expect(await ledger.findByCheckRun(800 + checkRunId)).toMatchObject({
-      trigger,
-      sha,
-      studentId: 583231,
-      state: 'dispatched',
-    });
-  });
+      expect(await ledger.findByCheckRun(800 + checkRunId)).toMatchObject({
+        trigger,
+        sha,
+        studentId: 583231,
+        state: 'dispatched',
+      });
+    },
+  );
 
   it('ignores requested actions that are not Regrade, and check runs that are not mlgrade attempts', async () => {
     const other = {
