@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { createMlgradeApp } from '../../src/app.js';
 import { forgetTokens, type RequestWrap } from '../../src/github/github-client.js';
 import { forgetComments } from '../../src/github/pr-comment.js';
@@ -127,4 +128,32 @@ export function asserting(check: (body: any) => void): (body: any) => boolean {
 export function throwAssertionFailures(): void {
   const [first] = failures.splice(0);
   if (first) throw first;
+}
+
+/**
+ * Registers the lifecycle the handler tests share: no network, one ledger per file, a fresh app per
+ * test, and after each test no pending mocks, no open attempts and no failed body assertion.
+ */
+export function useAppHarness(): { app: () => Harness; ledger: () => Ledger } {
+  let app: Harness | undefined;
+  let ledger: Ledger | undefined;
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    ledger = await openTestLedger();
+  });
+  afterAll(async () => {
+    nock.enableNetConnect();
+    await ledger?.close();
+  });
+  beforeEach(async () => {
+    app = await startApp(ledger!);
+  });
+  afterEach(async () => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    await closeOpenAttempts(ledger!);
+    throwAssertionFailures();
+    expect(pending).toStrictEqual([]);
+  });
+  return { app: () => app!, ledger: () => ledger! };
 }

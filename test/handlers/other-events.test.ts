@@ -1,45 +1,29 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/store/ledger-types.js';
 import {
   API,
   asserting,
-  closeOpenAttempts,
   deliver,
   fixture,
   type Harness,
   mockConfig,
   mockToken,
-  openTestLedger,
   randomSha,
-  startApp,
-  throwAssertionFailures,
+  useAppHarness,
 } from '../app/app-harness.js';
 
 const DISPATCH = '/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches';
 
 describe('pull_request, check_run and installation', () => {
+  const harness = useAppHarness();
   let app: Harness;
   let ledger: Ledger;
   let sha = '';
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    ledger = await openTestLedger();
-  });
-  afterAll(async () => {
-    nock.enableNetConnect();
-    await ledger.close();
-  });
-  beforeEach(async () => {
+  beforeEach(() => {
     sha = randomSha();
-    app = await startApp(ledger);
-  });
-  afterEach(async () => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    await closeOpenAttempts(ledger);
-    throwAssertionFailures();
-    expect(pending).toStrictEqual([]);
+    app = harness.app();
+    ledger = harness.ledger();
   });
 
   function pullRequest() {

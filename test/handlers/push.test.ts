@@ -1,20 +1,17 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/store/ledger-types.js';
 import {
   API,
   asserting,
   COURSE_YAML,
-  closeOpenAttempts,
   deliver,
   fixture,
   type Harness,
   mockConfig,
   mockToken,
-  openTestLedger,
   randomSha,
-  startApp,
-  throwAssertionFailures,
+  useAppHarness,
 } from '../app/app-harness.js';
 
 let SHA = '';
@@ -25,26 +22,13 @@ function push() {
 }
 
 describe('push', () => {
+  const harness = useAppHarness();
   let app: Harness;
   let ledger: Ledger;
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    ledger = await openTestLedger();
-  });
-  afterAll(async () => {
-    nock.enableNetConnect();
-    await ledger.close();
-  });
-  beforeEach(async () => {
+  beforeEach(() => {
     SHA = randomSha();
-    app = await startApp(ledger);
-  });
-  afterEach(async () => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    await closeOpenAttempts(ledger);
-    throwAssertionFailures();
-    expect(pending).toStrictEqual([]);
+    app = harness.app();
+    ledger = harness.ledger();
   });
 
   it('records an attempt, creates a queued check run and dispatches the grader workflow', async () => {
