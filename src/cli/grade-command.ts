@@ -12,9 +12,8 @@ import { access, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatProblem, loadConfig } from '../config/load-config.js';
 import type { Assignment, CourseConfig } from '../config/schema.js';
-import { gradeSubmission } from '../grading/grade-submission.js';
+import { configDataDir, gradeAndScore, writeResultsFile } from '../grading/grade-and-score.js';
 import type { Results } from '../grading/results-schema.js';
-import { scoreAssignment } from '../grading/score-assignment.js';
 import type { AssignmentScore } from '../grading/score-types.js';
 import { renderMarkdown } from '../render/render-markdown.js';
 import { renderTerminal } from '../render/render-terminal.js';
@@ -72,11 +71,7 @@ export async function gradeCommand(
   const assignment = pickAssignment(course, values.assignment, path.basename(submissionDir));
   const dataDir = await resolveDataDir(values.data, course, values.config);
 
-  const results = await gradeSubmission({ course, assignment, submissionDir, dataDir });
-  const score = scoreAssignment(assignment, results.checks, {
-    ...(submittedAt ? { submittedAt } : {}),
-    ...(course.course.timezone ? { courseTimezone: course.course.timezone } : {}),
-  });
+  const { results, score } = await gradeAndScore({ course, assignment, submissionDir, dataDir, submittedAt });
   const render = {
     course: course.course,
     assignment,
@@ -84,7 +79,7 @@ export async function gradeCommand(
     score,
     options: { showHidden: Boolean(values['show-hidden']) },
   };
-  if (values.json) await writeFile(values.json, `${JSON.stringify({ ...results, score }, null, 2)}\n`);
+  if (values.json) await writeResultsFile(values.json, results, score);
   if (values.markdown) await writeFile(values.markdown, renderMarkdown(render));
   io.stdout(renderTerminal(render, { color: io.color && !values['no-color'] }));
   onGraded?.({ course, assignment, results, score });
@@ -122,7 +117,6 @@ async function requireDirectory(given: string, what: string): Promise<string> {
 /** --data wins; else course.data_dir relative to the config file; else none (checks that need it say so). */
 async function resolveDataDir(flag: string | undefined, course: CourseConfig, configFile: string) {
   if (flag !== undefined) return requireDirectory(flag, '--data');
-  if (course.course.data_dir === undefined) return undefined;
-  const fromConfig = path.resolve(path.dirname(configFile), course.course.data_dir);
-  return requireDirectory(fromConfig, 'course.data_dir');
+  const fromConfig = configDataDir(course, configFile);
+  return fromConfig === undefined ? undefined : requireDirectory(fromConfig, 'course.data_dir');
 }
