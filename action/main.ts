@@ -5,15 +5,12 @@
  *   3. grade the submission, score it;
  *   4. write mlgrade-results.json (schema-validated) for the app to collect.
  */
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { stat } from 'node:fs/promises';
 import { formatProblem, loadConfig } from '../src/config/load-config.js';
 import type { Assignment, CourseConfig } from '../src/config/schema.js';
-import { gradeSubmission } from '../src/grading/grade-submission.js';
+import { configDataDir, gradeAndScore, writeResultsFile } from '../src/grading/grade-and-score.js';
 import type { Results } from '../src/grading/results-schema.js';
-import { scoreAssignment } from '../src/grading/score-assignment.js';
 import type { AssignmentScore } from '../src/grading/score-types.js';
-import { validateResults } from '../src/grading/validate-results.js';
 import type { ActionInputs } from './inputs.js';
 
 /** What one grading step produced. */
@@ -26,6 +23,12 @@ export interface ActionOutput {
 
 /** Grades the submission and writes the results file. Throws with what to fix on bad inputs. */
 export async function main(inputs: ActionInputs): Promise<ActionOutput> {
+  // Without this, every check would report its own "not found" as an internal error.
+  if (!(await stat(inputs.submission).catch(() => undefined))?.isDirectory()) {
+    throw new Error(
+      `Invalid input 'submission': ${inputs.submission} is not a directory. Check out the student repository there (actions/checkout with \`path:\`) before this step.`,
+    );
+  }
   const loaded = await loadConfig(inputs.config);
   if (!loaded.config)
     throw new Error(
@@ -37,26 +40,17 @@ export async function main(inputs: ActionInputs): Promise<ActionOutput> {
     throw new Error(
       `Invalid input 'assignment': "${inputs.assignment}" is not in ${inputs.config} (assignments: ${course.assignments.map((a) => a.id).join(', ')}).`,
     );
-  const dataDir =
-    inputs.data ??
-    (course.course.data_dir ? path.resolve(path.dirname(inputs.config), course.course.data_dir) : undefined);
-  const results = await gradeSubmission({
+  const { results, score } = await gradeAndScore({
     course,
     assignment,
     submissionDir: inputs.submission,
-    dataDir,
+    dataDir: inputs.data ?? configDataDir(course, inputs.config),
     submission: {
       ...(inputs.repository ? { repository: inputs.repository } : { path: inputs.submission }),
       ...(inputs.sha ? { sha: inputs.sha } : {}),
       ...(inputs.attemptId ? { attemptId: inputs.attemptId } : {}),
     },
   });
-  const score = scoreAssignment(assignment, results.checks, {
-    ...(course.course.timezone ? { courseTimezone: course.course.timezone } : {}),
-  });
-  const file = { ...results, score };
-  const valid = validateResults(file);
-  if (!valid.ok) throw new Error(`mlgrade produced invalid results (a bug):\n${valid.errors.join('\n')}`);
-  await writeFile(inputs.results, `${JSON.stringify(file, null, 2)}\n`);
+  await writeResultsFile(inputs.results, results, score);
   return { course, assignment, results, score };
 }

@@ -98,4 +98,11 @@ describe('the grade action', () => {
     await run();
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining("Invalid input 'sha'"));
   });
+
+  it('names a missing submission checkout instead of failing every check', async () => {
+    vi.stubEnv('INPUT_SUBMISSION', 'examples/submissions/no-such-checkout');
+    await run();
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining("Invalid input 'submission'"));
+    expect(summary.write).toHaveBeenCalledOnce();
+  });
 });
