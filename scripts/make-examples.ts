@@ -10,10 +10,11 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { CIFAR_CLASSES } from '../src/data/cifar-reader.js';
 import { packageRoot } from '../src/package-root.js';
 import { seededRandom } from './seeded-random.js';
 
-const CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+const CLASSES = CIFAR_CLASSES;
 /** Pairs a CIFAR-10 model confuses most, so synthetic errors look like real ones. */
 const CONFUSED_WITH: Record<string, string> = {
   airplane: 'ship',

@@ -7,6 +7,20 @@ import { gunzipSync } from 'node:zlib';
 import { isGzip, MAX_IDX_BYTES } from './idx-reader.js';
 
 /** Pixels per image: 3 channels × 32 × 32. */
+/** The CIFAR-10 class names, in label order (batches store labels 0–9). */
+export const CIFAR_CLASSES: readonly string[] = [
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
+];
+
 export const CIFAR_IMAGE_BYTES = 3 * 32 * 32;
 const RECORD_BYTES = 1 + CIFAR_IMAGE_BYTES;
 

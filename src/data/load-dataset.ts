@@ -6,7 +6,7 @@
 
 import { sha256File } from '../checks/sha256-file.js';
 import { InputFileError, readInputFile, resolveInside } from '../checks/submission-files.js';
-import { readCifarBatch } from './cifar-reader.js';
+import { CIFAR_CLASSES, readCifarBatch } from './cifar-reader.js';
 import { readCsvDataset } from './csv-dataset-reader.js';
 import { readIdx } from './idx-reader.js';
 import { readNpy } from './npy-reader.js';
@@ -37,19 +37,6 @@ export interface Dataset {
   /** Log lines (sizes, hashes verified). */
   log: string[];
 }
-
-const CIFAR_CLASSES = [
-  'airplane',
-  'automobile',
-  'bird',
-  'cat',
-  'deer',
-  'dog',
-  'frog',
-  'horse',
-  'ship',
-  'truck',
-];
 
 /** Reads and verifies the dataset. Throws InputFileError (file relative to the data dir) on any problem. */
 export async function loadDataset(spec: DatasetSpec, dataDir: string, maxBytes: number): Promise<Dataset> {
@@ -88,7 +75,7 @@ function decode(
       exampleShape: [3, 32, 32],
       layout: 'chw',
     };
-    return { examples, labels: batch.labels, classNames: spec.classes ?? CIFAR_CLASSES };
+    return { examples, labels: batch.labels, classNames: spec.classes ?? [...CIFAR_CLASSES] };
   }
   if (spec.format === 'csv') return decodeCsv(spec, inputs);
   if (!labelBytes || !spec.labels) throw new Error(`dataset format ${spec.format} needs a labels file`);

@@ -57,18 +57,18 @@ export interface Attempt {
 }
 
 /** What `createAttempt` needs; the ledger fills in id, state (`queued`) and timestamps. */
-export interface NewAttempt {
-  courseId: string;
-  assignmentId: string;
-  repository: string;
-  repositoryId: number;
-  studentId: number | null;
-  studentLogin: string | null;
-  sha: string;
-  trigger: AttemptTrigger;
-  pullRequest?: number | null;
-  deliveryId?: string | null;
-}
+export type NewAttempt = Pick<
+  Attempt,
+  | 'courseId'
+  | 'assignmentId'
+  | 'repository'
+  | 'repositoryId'
+  | 'studentId'
+  | 'studentLogin'
+  | 'sha'
+  | 'trigger'
+> &
+  Partial<Pick<Attempt, 'pullRequest' | 'deliveryId'>>;
 
 /** Fields of an attempt that may change after it is created. */
 export type AttemptPatch = Partial<
