@@ -9,8 +9,8 @@ import { stat } from 'node:fs/promises';
 import { formatProblem, loadConfig } from '../src/config/load-config.js';
 import type { Assignment, CourseConfig } from '../src/config/schema.js';
 import { configDataDir, gradeAndScore, writeResultsFile } from '../src/grading/grade-and-score.js';
-import type { Results } from '../src/grading/results-schema.js';
-import type { AssignmentScore } from '../src/grading/score-types.js';
+import type { Results } from '../src/results/results-schema.js';
+import type { AssignmentScore } from '../src/results/score-types.js';
 import type { ActionInputs } from './inputs.js';
 
 /** What one grading step produced. */

@@ -16,8 +16,8 @@ import { pathToFileURL } from 'node:url';
 import { CHECKS, checkSpecSchemas } from '../src/checks/registry.js';
 import { generatedValidatorSource } from '../src/config/compile-validator.js';
 import { buildConfigSchema } from '../src/config/schema.js';
-import { ResultsSchema } from '../src/grading/results-schema.js';
 import { packageRoot } from '../src/package-root.js';
+import { ResultsSchema } from '../src/results/results-schema.js';
 
 /** One generated file: its path relative to the package root and its exact content. */
 export interface SchemaFile {

@@ -1,5 +1,5 @@
 /** Reads the fields an experiment config must declare, reporting each gap with its line. */
-import type { Finding } from '../grading/results-schema.js';
+import type { Finding } from '../results/results-schema.js';
 
 /** A data file the experiment declares with its expected hash. */
 export interface DeclaredDataFile {

@@ -4,7 +4,7 @@
  * Seeds: 002 (experiment configuration, data version information, reproduction instructions).
  */
 import { Type } from '@sinclair/typebox';
-import type { Finding } from '../grading/results-schema.js';
+import type { Finding } from '../results/results-schema.js';
 import { checkSpec } from './common-spec.js';
 import { describeExperiment, type ExperimentFacts } from './experiment-fields.js';
 import { sha256File } from './sha256-file.js';

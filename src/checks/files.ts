@@ -4,7 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import picomatch from 'picomatch';
-import type { Finding } from '../grading/results-schema.js';
+import type { Finding } from '../results/results-schema.js';
 import { checkSpec } from './common-spec.js';
 import { markdownSections, normaliseHeading } from './markdown-sections.js';
 import { formatBytes, InputFileError, readInputFile, resolveInside } from './submission-files.js';

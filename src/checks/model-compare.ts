@@ -2,8 +2,9 @@
  * `compare_to` of the `model` check: a second model in the submission (e.g. the milestone-1 dense
  * network) loaded only to count its parameters, so a CNN can show that convolution needs fewer.
  */
-import type { Finding } from '../grading/results-schema.js';
+
 import { loadModel } from '../models/load-model.js';
+import type { Finding } from '../results/results-schema.js';
 import type { Comparison } from './model-report.js';
 import type { ModelSpec } from './model-spec.js';
 import { InputFileError } from './submission-files.js';

@@ -5,9 +5,9 @@
  */
 import type { HiddenLabels } from '../data/hidden-labels.js';
 import type { ClassificationMetrics, ConfusionMatrix } from '../grading/classification-metrics.js';
-import type { Table } from '../grading/results-schema.js';
 import type { LoadedModel } from '../models/loaded-model.js';
 import type { Timing } from '../models/time-model.js';
+import type { Table } from '../results/results-schema.js';
 import { classMetrics, predictionTables } from './predictions-report.js';
 
 /** Size facts of the compare_to model. */

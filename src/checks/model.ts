@@ -12,11 +12,11 @@
 import { type Dataset, loadDataset } from '../data/load-dataset.js';
 import { preprocess, type Tensor32 } from '../data/preprocess.js';
 import { classificationMetrics, confusionMatrix } from '../grading/classification-metrics.js';
-import type { Finding } from '../grading/results-schema.js';
 import { checkModelIo } from '../models/check-model-io.js';
 import { loadModel, type ModelHandle } from '../models/load-model.js';
 import { runTestSet, type TestSetRun } from '../models/run-test-set.js';
 import { singleExampleLatency } from '../models/time-model.js';
+import type { Finding } from '../results/results-schema.js';
 import { compareTo, comparisonFindings } from './model-compare.js';
 import { unmetThresholds } from './model-pass-when.js';
 import {

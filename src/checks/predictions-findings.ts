@@ -15,7 +15,7 @@ import { idText, type LabelRows } from '../data/label-rows.js';
 import type { PredictedClasses, UnknownLabel } from '../data/predicted-classes.js';
 import { quoteValue } from '../data/quote-value.js';
 import type { RowIssueKind, RowIssueLog } from '../data/row-issue-log.js';
-import type { Finding } from '../grading/results-schema.js';
+import type { Finding } from '../results/results-schema.js';
 
 /** Everything the findings are drawn from. */
 export interface PredictionProblems {

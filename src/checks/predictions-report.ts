@@ -14,7 +14,7 @@ import {
   type GroupScores,
   groupScores,
 } from '../grading/classification-metrics.js';
-import type { Finding, Table } from '../grading/results-schema.js';
+import type { Finding, Table } from '../results/results-schema.js';
 
 /** Classes beyond this many get no `class.*` metrics (the per-class table still lists them). */
 export const MAX_CLASS_METRICS = 200;

@@ -19,7 +19,7 @@ import {
   classificationMetrics,
   confusionMatrix,
 } from '../grading/classification-metrics.js';
-import type { Finding } from '../grading/results-schema.js';
+import type { Finding } from '../results/results-schema.js';
 import { checkSpec } from './common-spec.js';
 import { predictionFindings } from './predictions-findings.js';
 import {

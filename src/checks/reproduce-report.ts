@@ -1,5 +1,5 @@
 /** Builds the `reproduce` outcome: the claimed vs reproduced table, metrics and findings. */
-import type { Finding, Table } from '../grading/results-schema.js';
+import type { Finding, Table } from '../results/results-schema.js';
 import { unsandboxedWarning } from '../sandbox/explain-run.js';
 import type { MetricComparison } from './reproduce-metrics.js';
 import type { SeedRuns } from './reproduce-runs.js';

@@ -1,5 +1,5 @@
 /** Runs the declared command once per seed in the sandbox and collects the metrics each run wrote. */
-import type { Finding } from '../grading/results-schema.js';
+import type { Finding } from '../results/results-schema.js';
 import { explainRun } from '../sandbox/explain-run.js';
 import { runSandboxed } from '../sandbox/run-sandboxed.js';
 import type { SandboxPolicy } from '../sandbox/sandbox-spec.js';

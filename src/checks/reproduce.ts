@@ -5,7 +5,7 @@
  * claim against their mean and spread. Seeds: 002 (a third party reproduces comparable results), 000.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import type { Finding } from '../grading/results-schema.js';
+import type { Finding } from '../results/results-schema.js';
 import { SandboxUnavailableError } from '../sandbox/sandbox-mode.js';
 import { SandboxSpecSchema, sandboxPolicy } from '../sandbox/sandbox-spec.js';
 import { checkSpec } from './common-spec.js';

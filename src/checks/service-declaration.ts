@@ -3,8 +3,9 @@
  * readiness path, the request file (JSONL, single and batched examples) and the latencies they
  * reported. Every problem becomes a finding on the file and line.
  */
-import type { Finding } from '../grading/results-schema.js';
+
 import { serialiseRequest } from '../load/http-connection.js';
+import type { Finding } from '../results/results-schema.js';
 import { InputFileError, readInputFile, resolveInside } from './submission-files.js';
 import { parseLocated } from './yaml-locate.js';
 

@@ -1,6 +1,7 @@
 /** Builds the `service` outcome: percentile table, SLO and claim findings, metrics by request kind. */
-import type { Finding, Table } from '../grading/results-schema.js';
+
 import { type LoadSummary, summariseLoad } from '../load/load-summary.js';
+import type { Finding, Table } from '../results/results-schema.js';
 import { explainRun } from '../sandbox/explain-run.js';
 import type { SandboxPolicy } from '../sandbox/sandbox-spec.js';
 import type { ServiceSpec } from './service.js';

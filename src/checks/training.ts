@@ -6,7 +6,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import picomatch from 'picomatch';
-import type { Finding } from '../grading/results-schema.js';
+import type { Finding } from '../results/results-schema.js';
 import { checkSpec } from './common-spec.js';
 import { InputFileError, readInputFile, resolveInside } from './submission-files.js';
 import { judgeTraining, type TrainingVerdict } from './training-judge.js';

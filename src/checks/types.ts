@@ -3,7 +3,7 @@
  * they read the submission (and hidden data) from disk and return a CheckOutcome.
  */
 import type { TSchema } from '@sinclair/typebox';
-import type { CheckStatus, Finding, Table } from '../grading/results-schema.js';
+import type { CheckStatus, Finding, Table } from '../results/results-schema.js';
 
 /** What a check gets to work with besides its own spec. */
 export interface GradingContext {

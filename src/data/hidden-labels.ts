@@ -6,7 +6,7 @@
 
 import { InputFileError } from '../checks/submission-files.js';
 import type { GradingContext } from '../checks/types.js';
-import type { Finding } from '../grading/results-schema.js';
+import type { Finding } from '../results/results-schema.js';
 import type { WantedColumns } from './column-names.js';
 import { LabelDictionary } from './label-dictionary.js';
 import { type LabelFile, type LabelFormatOption, readLabelFile } from './label-file-reader.js';

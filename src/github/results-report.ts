@@ -5,9 +5,9 @@
  */
 import type { Assignment, CourseConfig } from '../config/schema.js';
 import { parseDue } from '../grading/due-date.js';
-import type { Results } from '../grading/results-schema.js';
-import type { AssignmentScore } from '../grading/score-types.js';
 import { renderMarkdown } from '../render/render-markdown.js';
+import type { Results } from '../results/results-schema.js';
+import type { AssignmentScore } from '../results/score-types.js';
 import type { Annotation, CheckRunReport } from './check-runs.js';
 
 /** What a report is made from. */

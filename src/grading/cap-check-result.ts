@@ -4,7 +4,13 @@
  */
 import type { CheckOutcome } from '../checks/types.js';
 import { clip } from '../clip-text.js';
-import { type CheckResult, type Finding, MAX_FINDINGS, MAX_LOG_CHARS, type Table } from './results-schema.js';
+import {
+  type CheckResult,
+  type Finding,
+  MAX_FINDINGS,
+  MAX_LOG_CHARS,
+  type Table,
+} from '../results/results-schema.js';
 
 /** Keeps the last MAX_LOG_CHARS of the log: the end of a log is where failures show. */
 export function tailLog(lines: readonly string[]): { logs: string; logsTruncated: boolean } {

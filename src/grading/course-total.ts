@@ -4,7 +4,7 @@
  * nothing else comes in?" (`percentOfCourse`, ungraded assignments count as 0).
  */
 import type { Assignment } from '../config/schema.js';
-import { roundPoints } from './score-types.js';
+import { roundPoints } from '../results/score-types.js';
 
 /** One assignment's part in the total. */
 export interface CourseTotalItem {

@@ -5,11 +5,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CourseConfig } from '../config/schema.js';
+import type { Results } from '../results/results-schema.js';
+import type { AssignmentScore } from '../results/score-types.js';
+import { validateResults } from '../results/validate-results.js';
 import { type GradeRequest, gradeSubmission } from './grade-submission.js';
-import type { Results } from './results-schema.js';
 import { scoreAssignment } from './score-assignment.js';
-import type { AssignmentScore } from './score-types.js';
-import { validateResults } from './validate-results.js';
 
 /** Runs the assignment's checks and scores them; `submittedAt` applies the late policy. */
 export async function gradeAndScore(

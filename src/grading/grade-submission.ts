@@ -16,8 +16,8 @@ import {
 } from '../checks/types.js';
 import type { Assignment, CheckSpecConfig, CourseConfig } from '../config/schema.js';
 import { mlgradeVersion } from '../package-root.js';
+import { type CheckResult, RESULTS_SCHEMA_VERSION, type Results } from '../results/results-schema.js';
 import { toCheckResult } from './cap-check-result.js';
-import { type CheckResult, RESULTS_SCHEMA_VERSION, type Results } from './results-schema.js';
 
 /** What to grade and where. */
 export interface GradeRequest {

@@ -6,7 +6,7 @@
  * strong late submission is not punished more than a weak one.
  */
 import type { LatePolicy } from '../config/schema.js';
-import { type LateAssessment, roundPoints } from './score-types.js';
+import { type LateAssessment, roundPoints } from '../results/score-types.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;

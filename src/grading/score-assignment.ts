@@ -3,11 +3,16 @@
  * then the late policy (late-penalty.ts). Pure: same config, results and options, same score.
  */
 import type { Assignment } from '../config/schema.js';
+import type { CheckResult } from '../results/results-schema.js';
+import {
+  type AssignmentScore,
+  type ManualScore,
+  roundPoints,
+  SCORE_SCHEMA_VERSION,
+} from '../results/score-types.js';
 import { parseDue } from './due-date.js';
 import { assessLate } from './late-penalty.js';
-import type { CheckResult } from './results-schema.js';
 import { scoreCriterion } from './score-criterion.js';
-import { type AssignmentScore, type ManualScore, roundPoints, SCORE_SCHEMA_VERSION } from './score-types.js';
 
 /** What scoring needs besides the assignment and the check results. */
 export interface ScoreOptions {

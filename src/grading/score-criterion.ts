@@ -8,14 +8,14 @@
  * something, so its metrics are scored (a low accuracy earns the level it reaches).
  */
 import type { Criterion, Level } from '../config/schema.js';
-import type { CheckResult } from './results-schema.js';
+import type { CheckResult } from '../results/results-schema.js';
 import {
   type CriterionScore,
   type ManualScore,
   type PendingReason,
   roundPoints,
   type ScoreSource,
-} from './score-types.js';
+} from '../results/score-types.js';
 
 /** Label given to a value below every level of a criterion. */
 export const BELOW_ALL_LEVELS = 'Below all levels';

@@ -13,7 +13,7 @@ import { upsertComment } from '../github/pr-comment.js';
 import { ArtifactError } from '../github/read-results-zip.js';
 import { checkRunReport, reportMarkdown } from '../github/results-report.js';
 import { scoreAssignment } from '../grading/score-assignment.js';
-import { validateResults } from '../grading/validate-results.js';
+import { validateResults } from '../results/validate-results.js';
 import type { Attempt } from '../store/ledger-types.js';
 import type { AppDeps, Log } from './app-deps.js';
 

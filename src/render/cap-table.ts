@@ -3,8 +3,8 @@
  * show, turning cells into text and saying what was left out. Shared by both renderers.
  */
 
-import type { Table } from '../grading/results-schema.js';
 import { formatMetricValue } from '../grading/score-criterion.js';
+import type { Table } from '../results/results-schema.js';
 
 /** A table cut to size, cells as raw (unescaped) text. */
 export interface CappedTable {

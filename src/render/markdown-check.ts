@@ -4,8 +4,8 @@
  * shrunk to fit GitHub's size limit.
  */
 import { markdownTable } from 'markdown-table';
-import type { CheckResult, Finding } from '../grading/results-schema.js';
 import { formatMetricValue } from '../grading/score-criterion.js';
+import type { CheckResult, Finding } from '../results/results-schema.js';
 import { capTable } from './cap-table.js';
 import { escapeHtml, escapeInline, escapeParagraph, fencedBlock } from './escape-markdown.js';
 import { fillTemplate, loadTemplate } from './fill-template.js';

@@ -8,9 +8,9 @@
  * so students cannot tune a model against the hidden test set one push at a time.
  */
 import type { Assignment, CourseConfig } from '../config/schema.js';
-import type { CheckResult, CheckStatus, Results } from '../grading/results-schema.js';
 import { formatMetricValue } from '../grading/score-criterion.js';
-import type { AssignmentScore, CriterionScore } from '../grading/score-types.js';
+import type { CheckResult, CheckStatus, Results } from '../results/results-schema.js';
+import type { AssignmentScore, CriterionScore } from '../results/score-types.js';
 
 /** What both renderers take. */
 export interface RenderInput {

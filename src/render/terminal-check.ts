@@ -2,8 +2,9 @@
  * One check in the terminal report: a status line, then (indented) its summary, metrics, tables,
  * findings as `file:line  level  message`, and the log tail of checks that did not pass.
  */
-import type { CheckResult, Finding } from '../grading/results-schema.js';
+
 import { formatMetricValue } from '../grading/score-criterion.js';
+import type { CheckResult, Finding } from '../results/results-schema.js';
 import { capTable } from './cap-table.js';
 import { type CheckView, HIDDEN_NOTE, listedMetrics } from './report-model.js';
 import { type Paint, plainLine, plainLines, type Style, TERMINAL_MARKS } from './terminal-style.js';

@@ -2,7 +2,7 @@
  * Turns how a sandboxed run ended into findings a student can act on: which limit stopped it, or
  * which sandbox rule its error points at (no network, read-only system, hidden data not mounted).
  */
-import type { Finding } from '../grading/results-schema.js';
+import type { Finding } from '../results/results-schema.js';
 import type { SandboxResult } from './run-sandboxed.js';
 import type { SandboxPolicy } from './sandbox-spec.js';
 

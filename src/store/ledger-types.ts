@@ -3,8 +3,8 @@
  * manual scores. One implementation (`sql-ledger.ts`) serves both PGlite and PostgreSQL; callers get
  * one through `openLedger` in `open-ledger.ts`.
  */
-import type { Results } from '../grading/results-schema.js';
-import type { AssignmentScore } from '../grading/score-types.js';
+import type { Results } from '../results/results-schema.js';
+import type { AssignmentScore } from '../results/score-types.js';
 
 /**
  * Where an attempt is in its life. `queued` → `dispatched` → `running` → `completed` is the happy

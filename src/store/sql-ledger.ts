@@ -3,8 +3,8 @@
  * then read the row that won), never from read-then-write, so concurrent webhooks cannot double up.
  */
 import { randomUUID } from 'node:crypto';
-import type { Results } from '../grading/results-schema.js';
-import type { AssignmentScore } from '../grading/score-types.js';
+import type { Results } from '../results/results-schema.js';
+import type { AssignmentScore } from '../results/score-types.js';
 import { type AttemptRow, attemptFromRow, patchAssignments } from './attempt-row.js';
 import type {
   Attempt,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../action/runner.js';
-import { validateResults } from '../../src/grading/validate-results.js';
+import { validateResults } from '../../src/results/validate-results.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const summary = vi.hoisted(() => {

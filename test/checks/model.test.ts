@@ -12,8 +12,8 @@ import { requireConfig } from '../../src/config/load-config.js';
 import { readIdx } from '../../src/data/idx-reader.js';
 import { writeNpy } from '../../src/data/npy-reader.js';
 import { gradeSubmission } from '../../src/grading/grade-submission.js';
-import { FindingSchema, TableSchema } from '../../src/grading/results-schema.js';
 import { tfjsRuntime } from '../../src/models/tfjs-runtime.js';
+import { FindingSchema, TableSchema } from '../../src/results/results-schema.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

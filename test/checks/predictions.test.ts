@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { type PredictionsSpec, predictionsCheck } from '../../src/checks/predictions.js';
 import { DEFAULT_LIMITS, type GradingContext, type GradingLimits } from '../../src/checks/types.js';
-import { type Finding, FindingSchema, TableSchema } from '../../src/grading/results-schema.js';
+import { type Finding, FindingSchema, TableSchema } from '../../src/results/results-schema.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'predictions');

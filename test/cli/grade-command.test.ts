@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateResults } from '../../src/grading/validate-results.js';
+import { validateResults } from '../../src/results/validate-results.js';
 import { EXAMPLE_CONFIG, exampleSubmission, runCli, spawnCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

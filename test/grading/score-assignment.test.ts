@@ -1,9 +1,9 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { Assignment } from '../../src/config/schema.js';
-import type { CheckResult } from '../../src/grading/results-schema.js';
 import { scoreAssignment } from '../../src/grading/score-assignment.js';
-import { AssignmentScoreSchema } from '../../src/grading/score-types.js';
+import type { CheckResult } from '../../src/results/results-schema.js';
+import { AssignmentScoreSchema } from '../../src/results/score-types.js';
 
 /** Milestone 4 (Advanced Vision) from the TinyTorch instructor guide's sample rubric. */
 const milestone4: Assignment = {

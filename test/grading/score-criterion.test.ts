@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Criterion } from '../../src/config/schema.js';
-import type { CheckResult } from '../../src/grading/results-schema.js';
 import { BELOW_ALL_LEVELS, formatMetricValue, scoreCriterion } from '../../src/grading/score-criterion.js';
+import type { CheckResult } from '../../src/results/results-schema.js';
 
 function check(id: string, status: CheckResult['status'], metrics: CheckResult['metrics'] = {}): CheckResult {
   return {

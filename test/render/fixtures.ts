@@ -1,8 +1,8 @@
 /** Hand-built inputs for the renderer tests: Milestone 4 with a hidden test and a visible lint check. */
 import type { Assignment } from '../../src/config/schema.js';
-import type { CheckResult, Results } from '../../src/grading/results-schema.js';
 import { scoreAssignment } from '../../src/grading/score-assignment.js';
 import type { RenderInput } from '../../src/render/report-model.js';
+import type { CheckResult, Results } from '../../src/results/results-schema.js';
 
 export const course = { id: 'cs329s-fall-2026', title: 'CS329S Fall 2026' };
 
