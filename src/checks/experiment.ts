@@ -4,11 +4,11 @@
  * Seeds: 002 (experiment configuration, data version information, reproduction instructions).
  */
 import { Type } from '@sinclair/typebox';
+import { fileSize, formatBytes, InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
+import { sha256File } from '../files/sha256-file.js';
 import type { Finding } from '../results/results-schema.js';
 import { checkSpec } from './common-spec.js';
 import { describeExperiment, type ExperimentFacts } from './experiment-fields.js';
-import { sha256File } from './sha256-file.js';
-import { fileSize, formatBytes, InputFileError, readInputFile, resolveInside } from './submission-files.js';
 import type { CheckDefinition, CheckSpecBase, GradingContext } from './types.js';
 import { parseLocated } from './yaml-locate.js';
 

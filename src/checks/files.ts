@@ -4,12 +4,12 @@
  */
 import { Type } from '@sinclair/typebox';
 import picomatch from 'picomatch';
+import { formatBytes, InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
+import { type SubmissionFile, walkSubmission } from '../files/walk-submission.js';
 import type { Finding } from '../results/results-schema.js';
 import { checkSpec } from './common-spec.js';
 import { markdownSections, normaliseHeading } from './markdown-sections.js';
-import { formatBytes, InputFileError, readInputFile, resolveInside } from './submission-files.js';
 import type { CheckDefinition, CheckOutcome, CheckSpecBase, GradingContext } from './types.js';
-import { type SubmissionFile, walkSubmission } from './walk-submission.js';
 
 const spec = checkSpec(
   'files',

@@ -3,11 +3,11 @@
  * network) loaded only to count its parameters, so a CNN can show that convolution needs fewer.
  */
 
+import { InputFileError } from '../files/input-files.js';
 import { loadModel } from '../models/load-model.js';
 import type { Finding } from '../results/results-schema.js';
 import type { Comparison } from './model-report.js';
 import type { ModelSpec } from './model-spec.js';
-import { InputFileError } from './submission-files.js';
 import type { GradingContext } from './types.js';
 
 /** Size facts of the compare_to model, or undefined when none is configured or it cannot be loaded. */

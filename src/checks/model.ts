@@ -11,6 +11,7 @@
  */
 import { type Dataset, loadDataset } from '../data/load-dataset.js';
 import { preprocess, type Tensor32 } from '../data/preprocess.js';
+import { InputFileError } from '../files/input-files.js';
 import { classificationMetrics, confusionMatrix } from '../grading/classification-metrics.js';
 import { checkModelIo } from '../models/check-model-io.js';
 import { loadModel, type ModelHandle } from '../models/load-model.js';
@@ -27,7 +28,6 @@ import {
   sizeMetrics,
 } from './model-report.js';
 import { MODEL_DESCRIPTION, MODEL_METRICS, type ModelSpec, modelSpecSchema } from './model-spec.js';
-import { InputFileError } from './submission-files.js';
 import type { CheckDefinition, CheckOutcome, GradingContext } from './types.js';
 
 const DEFAULT_MAX_MODEL_BYTES = 100 * 1024 * 1024;

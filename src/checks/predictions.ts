@@ -14,6 +14,7 @@ import { alignById } from '../data/align-by-id.js';
 import { type HiddenLabels, loadHiddenLabels } from '../data/hidden-labels.js';
 import { type LabelFile, readLabelFile } from '../data/label-file-reader.js';
 import { predictedClasses } from '../data/predicted-classes.js';
+import { InputFileError } from '../files/input-files.js';
 import {
   type ClassificationMetrics,
   classificationMetrics,
@@ -29,7 +30,6 @@ import {
   summaryLine,
   tierScores,
 } from './predictions-report.js';
-import { InputFileError } from './submission-files.js';
 import type { CheckDefinition, CheckOutcome } from './types.js';
 
 const DESCRIPTION =

@@ -1,6 +1,7 @@
 /** Reads the command and seeds that the student's experiment config declares, for `reproduce`. */
+
+import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
 import { describeExperiment } from './experiment-fields.js';
-import { InputFileError, readInputFile, resolveInside } from './submission-files.js';
 import type { CheckOutcome } from './types.js';
 import { parseLocated } from './yaml-locate.js';
 

@@ -2,7 +2,7 @@
  * Reads a metrics file (JSON object, nested objects flattened with dots; or YAML) and compares
  * claimed with reproduced values under per-metric tolerances, over one or several seeded runs.
  */
-import { InputFileError, readInputFile, resolveInside } from './submission-files.js';
+import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
 import { parseLocated } from './yaml-locate.js';
 
 /** Allowed difference for one metric: within `abs` or within `rel` × |claimed| (either suffices). */

@@ -1,11 +1,12 @@
 /** Runs the declared command once per seed in the sandbox and collects the metrics each run wrote. */
+
+import { InputFileError } from '../files/input-files.js';
 import type { Finding } from '../results/results-schema.js';
 import { explainRun } from '../sandbox/explain-run.js';
 import { runSandboxed } from '../sandbox/run-sandboxed.js';
 import type { SandboxPolicy } from '../sandbox/sandbox-spec.js';
 import type { ReproduceSpec } from './reproduce.js';
 import { readMetricsFile } from './reproduce-metrics.js';
-import { InputFileError } from './submission-files.js';
 import type { GradingContext } from './types.js';
 
 /** What the runs produced. */

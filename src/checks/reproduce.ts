@@ -5,6 +5,7 @@
  * claim against their mean and spread. Seeds: 002 (a third party reproduces comparable results), 000.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { InputFileError } from '../files/input-files.js';
 import type { Finding } from '../results/results-schema.js';
 import { SandboxUnavailableError } from '../sandbox/sandbox-mode.js';
 import { SandboxSpecSchema, sandboxPolicy } from '../sandbox/sandbox-spec.js';
@@ -13,7 +14,6 @@ import { readExperiment } from './reproduce-experiment.js';
 import { compareMetrics, readMetricsFile } from './reproduce-metrics.js';
 import { reproduceOutcome } from './reproduce-report.js';
 import { runSeeds } from './reproduce-runs.js';
-import { InputFileError } from './submission-files.js';
 import type { CheckDefinition, CheckOutcome } from './types.js';
 
 const DESCRIPTION =

@@ -4,9 +4,9 @@
  * reported. Every problem becomes a finding on the file and line.
  */
 
+import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
 import { serialiseRequest } from '../load/http-connection.js';
 import type { Finding } from '../results/results-schema.js';
-import { InputFileError, readInputFile, resolveInside } from './submission-files.js';
 import { parseLocated } from './yaml-locate.js';
 
 /** Request kinds load-tested separately. */

@@ -3,7 +3,7 @@
  * the training check needs (step, loss, val_loss, val_accuracy); NaN and ±Infinity are kept as such
  * (Python's json writes them bare), so divergence is detected instead of crashing the parser.
  */
-import { InputFileError } from './submission-files.js';
+import { InputFileError } from '../files/input-files.js';
 
 /** One logged point. `undefined` means the column was absent or empty on that row. */
 export interface LogPoint {

@@ -6,13 +6,13 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import picomatch from 'picomatch';
+import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
+import { walkSubmission } from '../files/walk-submission.js';
 import type { Finding } from '../results/results-schema.js';
 import { checkSpec } from './common-spec.js';
-import { InputFileError, readInputFile, resolveInside } from './submission-files.js';
 import { judgeTraining, type TrainingVerdict } from './training-judge.js';
 import { parseTrainingLog } from './training-log.js';
 import type { CheckDefinition, CheckOutcome } from './types.js';
-import { walkSubmission } from './walk-submission.js';
 
 const DESCRIPTION =
   'A training log converges (smoothed loss falls, no NaN/Inf), overfitting flagged, checkpoints present.';

@@ -2,7 +2,7 @@
  * Finding the id and label columns in a header row (or the keys of a JSONL object), and saying what
  * to do when they are not there: which columns were found and which one was probably meant.
  */
-import { InputFileError } from '../checks/submission-files.js';
+import { InputFileError } from '../files/input-files.js';
 import { quoteValue } from './quote-value.js';
 
 /** Which columns to read, by name; `id: null` reads labels only (training-label counts). */

@@ -4,8 +4,7 @@
  * back as error findings (the check then reports `error`, not a student failure).
  */
 
-import { InputFileError } from '../checks/submission-files.js';
-import type { GradingContext } from '../checks/types.js';
+import { InputFileError } from '../files/input-files.js';
 import type { Finding } from '../results/results-schema.js';
 import type { WantedColumns } from './column-names.js';
 import { LabelDictionary } from './label-dictionary.js';
@@ -16,6 +15,16 @@ import { quoteValue } from './quote-value.js';
 export const MAX_CLASSES = 2000;
 /** Distinct labels outside the class set that a predictions file may introduce before they are lumped. */
 const MAX_UNKNOWN_LABELS = 1000;
+
+/**
+ * Where the hidden data lies and how much of a file may be read: the part of a check's grading
+ * context this module uses (a check passes its context as it is).
+ */
+export interface HiddenDataAccess {
+  /** Absolute path of the hidden data directory, or undefined when none was given. */
+  dataDir: string | undefined;
+  limits: { maxFileBytes: number; maxLineBytes: number };
+}
 
 /** What the check's spec says about the hidden data. */
 export interface HiddenLabelOptions {
@@ -44,7 +53,7 @@ export interface HiddenLabels {
 /** Reads and checks the hidden labels; returns error findings instead when the instructor side is broken. */
 export async function loadHiddenLabels(
   options: HiddenLabelOptions,
-  context: GradingContext,
+  context: HiddenDataAccess,
 ): Promise<HiddenLabels | { problems: Finding[] }> {
   const columns = { id: options.id_column ?? 'id', label: options.label_column ?? 'label' };
   const dictionary = new LabelDictionary();
@@ -96,7 +105,7 @@ type ReadOptions = { format: LabelFormatOption; columns: WantedColumns; dictiona
 /** Reads a file in the hidden data directory, turning every failure into an instructor-facing finding. */
 async function readHidden(
   file: string,
-  context: GradingContext,
+  context: HiddenDataAccess,
   options: ReadOptions,
 ): Promise<LabelFile | { problems: Finding[] }> {
   const where =
@@ -153,7 +162,7 @@ function outsideWords(code: number, names: readonly string[] | undefined): strin
 /** Training examples per class index, for the frequency tiers. */
 async function trainingCounts(
   file: string,
-  context: GradingContext,
+  context: HiddenDataAccess,
   format: LabelFormatOption,
   label: string,
   hidden: HiddenLabels,

@@ -3,7 +3,7 @@
  * with JSON.parse (correctness over speed: JSON escapes and numbers have too many corner cases to
  * hand-roll). A line that is not an object with both keys is skipped with an issue.
  */
-import { InputFileError } from '../checks/submission-files.js';
+import { InputFileError } from '../files/input-files.js';
 import { missingColumnsMessage, type WantedColumns } from './column-names.js';
 import { INVALID_LABEL } from './label-rows.js';
 import { quoteValue } from './quote-value.js';

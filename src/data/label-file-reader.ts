@@ -9,7 +9,7 @@
  * skipped with an issue. File-level problems (missing, too big, binary, empty, no such column) throw an
  * InputFileError naming the file and line.
  */
-import { InputFileError, readInputFile, resolveInside } from '../checks/submission-files.js';
+import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
 import { locateColumns, type WantedColumns } from './column-names.js';
 import { scanJsonl } from './jsonl-scanner.js';
 import type { LabelDictionary } from './label-dictionary.js';

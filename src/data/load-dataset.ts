@@ -4,8 +4,8 @@
  * format, and returns examples and labels ready for preprocessing.
  */
 
-import { sha256File } from '../checks/sha256-file.js';
-import { InputFileError, readInputFile, resolveInside } from '../checks/submission-files.js';
+import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
+import { sha256File } from '../files/sha256-file.js';
 import { CIFAR_CLASSES, readCifarBatch } from './cifar-reader.js';
 import { readCsvDataset } from './csv-dataset-reader.js';
 import { readIdx } from './idx-reader.js';

@@ -3,7 +3,7 @@
  * and loads it on the right runtime. Every problem with the student's files surfaces as an
  * InputFileError naming the file and what to do, never as a crash.
  */
-import { InputFileError, readInputFile, resolveInside } from '../checks/submission-files.js';
+import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
 import type { LoadedModel } from './loaded-model.js';
 import { loadOnnxModel } from './onnx-model.js';
 import { readTfjsArtifacts, type TfjsArtifacts } from './read-tfjs-artifacts.js';

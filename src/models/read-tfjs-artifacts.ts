@@ -4,7 +4,7 @@
  * submission, sizes are capped, and the shards must hold exactly the bytes the manifest declares.
  */
 import path from 'node:path';
-import { InputFileError, readInputFile, resolveInside } from '../checks/submission-files.js';
+import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
 
 /** Weight element types TF.js can store, and their sizes in bytes. */
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };

@@ -8,7 +8,7 @@ import { chmod, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { resolveInside } from '../checks/submission-files.js';
+import { resolveInside } from '../files/input-files.js';
 import { cudaVisibleDevices, describeDevice, gpuDevices } from './gpu-devices.js';
 import { OutputTail } from './output-tail.js';
 import { sweepUid } from './process-sweep.js';

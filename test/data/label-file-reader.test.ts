@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InputFileError } from '../../src/checks/submission-files.js';
 import { LabelDictionary } from '../../src/data/label-dictionary.js';
 import { type LabelFileOptions, parseLabelFile } from '../../src/data/label-file-reader.js';
 import { INVALID_LABEL, idText } from '../../src/data/label-rows.js';
+import { InputFileError } from '../../src/files/input-files.js';
 
 function parse(text: string | Buffer, file = 'predictions.csv', options: Partial<LabelFileOptions> = {}) {
   const dictionary = options.dictionary ?? new LabelDictionary();

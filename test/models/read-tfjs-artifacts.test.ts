@@ -2,7 +2,7 @@ import { cp, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { InputFileError } from '../../src/checks/submission-files.js';
+import { InputFileError } from '../../src/files/input-files.js';
 import { readTfjsArtifacts } from '../../src/models/read-tfjs-artifacts.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
