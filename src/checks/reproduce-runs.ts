@@ -5,8 +5,8 @@ import type { Finding } from '../results/results-schema.js';
 import { explainRun } from '../sandbox/explain-run.js';
 import { runSandboxed } from '../sandbox/run-sandboxed.js';
 import type { SandboxPolicy } from '../sandbox/sandbox-spec.js';
-import type { ReproduceSpec } from './reproduce.js';
 import { readMetricsFile } from './reproduce-metrics.js';
+import type { ReproduceSpec } from './reproduce-spec.js';
 import type { GradingContext } from './types.js';
 
 /** What the runs produced. */

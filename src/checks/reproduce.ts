@@ -4,77 +4,22 @@
  * student committed under a per-metric tolerance. With `seeds: N` it runs N seeds and judges the
  * claim against their mean and spread. Seeds: 002 (a third party reproduces comparable results), 000.
  */
-import { type Static, Type } from '@sinclair/typebox';
 import { InputFileError } from '../files/input-files.js';
 import type { Finding } from '../results/results-schema.js';
 import { SandboxUnavailableError } from '../sandbox/sandbox-mode.js';
-import { SandboxSpecSchema, sandboxPolicy } from '../sandbox/sandbox-spec.js';
-import { checkSpec } from './common-spec.js';
+import { sandboxPolicy } from '../sandbox/sandbox-spec.js';
 import { readExperiment } from './reproduce-experiment.js';
 import { compareMetrics, readMetricsFile } from './reproduce-metrics.js';
 import { reproduceOutcome } from './reproduce-report.js';
 import { runSeeds } from './reproduce-runs.js';
+import { REPRODUCE_DESCRIPTION, type ReproduceSpec, reproduceSpecSchema } from './reproduce-spec.js';
 import type { CheckDefinition, CheckOutcome } from './types.js';
-
-const DESCRIPTION =
-  "Re-runs the experiment's declared command in the sandbox and compares the metrics it produces with the committed ones.";
-
-const Tolerance = Type.Object(
-  {
-    abs: Type.Optional(Type.Number({ minimum: 0, description: 'Largest absolute difference accepted.' })),
-    rel: Type.Optional(
-      Type.Number({ minimum: 0, description: 'Largest difference as a fraction of the claimed value.' }),
-    ),
-  },
-  {
-    additionalProperties: false,
-    description: 'Within abs or within rel × |claimed| (either suffices; default exact).',
-  },
-);
-
-const spec = checkSpec('reproduce', DESCRIPTION, {
-  experiment: Type.Optional(
-    Type.String({
-      minLength: 1,
-      description: 'The experiment config declaring command and seed (default experiment.yaml).',
-    }),
-  ),
-  metrics_file: Type.Optional(
-    Type.String({
-      minLength: 1,
-      description:
-        'Metrics file the command writes, relative to the repository (default metrics.json); removed from the copy before the run.',
-    }),
-  ),
-  claimed: Type.Optional(
-    Type.String({
-      minLength: 1,
-      description: 'Committed metrics file with the claimed values (default: metrics_file as committed).',
-    }),
-  ),
-  metrics: Type.Record(Type.String({ minLength: 1 }), Tolerance, {
-    minProperties: 1,
-    description: 'Metrics to compare (dotted names for nested keys) and their tolerances.',
-  }),
-  seeds: Type.Optional(
-    Type.Integer({
-      minimum: 1,
-      maximum: 20,
-      description:
-        'Runs with this many seeds (the declared ones, then the next integers) and judges the claim against mean ± (tolerance + 2 × std) (default 1).',
-    }),
-  ),
-  sandbox: Type.Optional(SandboxSpecSchema),
-});
-
-/** Options of the `reproduce` check. */
-export type ReproduceSpec = Static<typeof spec>;
 
 /** The `reproduce` check definition. */
 export const reproduceCheck: CheckDefinition<ReproduceSpec> = {
   kind: 'reproduce',
-  description: DESCRIPTION,
-  spec,
+  description: REPRODUCE_DESCRIPTION,
+  spec: reproduceSpecSchema,
   metrics: [
     'compared',
     'within_tolerance',

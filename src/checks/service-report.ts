@@ -4,9 +4,9 @@ import { type LoadSummary, summariseLoad } from '../load/load-summary.js';
 import type { Finding, Table } from '../results/results-schema.js';
 import { explainRun } from '../sandbox/explain-run.js';
 import type { SandboxPolicy } from '../sandbox/sandbox-spec.js';
-import type { ServiceSpec } from './service.js';
 import type { RequestKind, ServiceDeclaration } from './service-declaration.js';
 import type { LoadPlan, ServiceRun } from './service-session.js';
+import type { ServiceSpec } from './service-spec.js';
 import type { CheckOutcome } from './types.js';
 
 interface ReportInput {

@@ -4,100 +4,13 @@
  * requests from the declared request file), judged against the instructor's SLO and compared with
  * the p95/p99 the student reported. Seeds: 002 (C6 load test with p95/p99), 003 (latency).
  */
-import { type Static, Type } from '@sinclair/typebox';
 import { SandboxUnavailableError } from '../sandbox/sandbox-mode.js';
-import { SandboxSpecSchema, sandboxPolicy } from '../sandbox/sandbox-spec.js';
-import { checkSpec } from './common-spec.js';
+import { sandboxPolicy } from '../sandbox/sandbox-spec.js';
 import { readServiceDeclaration } from './service-declaration.js';
 import { serviceOutcome } from './service-report.js';
 import { runService } from './service-session.js';
+import { SERVICE_DESCRIPTION, type ServiceSpec, serviceSpecSchema } from './service-spec.js';
 import type { CheckDefinition, CheckOutcome } from './types.js';
-
-const DESCRIPTION =
-  "Load-tests the student's inference service in the sandbox at a constant rate: p50–p99, throughput, errors against an SLO and the student's claims.";
-const Ms = (description: string) => Type.Optional(Type.Number({ exclusiveMinimum: 0, description }));
-
-const spec = checkSpec('service', DESCRIPTION, {
-  file: Type.Optional(
-    Type.String({
-      minLength: 1,
-      description:
-        "The student's service declaration (default service.yaml): command, port, ready, requests, reported.",
-    }),
-  ),
-  rate: Type.Optional(
-    Type.Number({
-      exclusiveMinimum: 0,
-      description: 'Requests per second, sent on schedule whether or not the service keeps up (default 50).',
-    }),
-  ),
-  connections: Type.Optional(
-    Type.Integer({
-      minimum: 1,
-      maximum: 1000,
-      description: 'Concurrent keep-alive connections (default 8).',
-    }),
-  ),
-  duration_seconds: Type.Optional(
-    Type.Number({
-      exclusiveMinimum: 0,
-      maximum: 600,
-      description: 'Measured duration per request kind (default 10).',
-    }),
-  ),
-  warmup_seconds: Type.Optional(
-    Type.Number({
-      minimum: 0,
-      maximum: 120,
-      description: 'Unmeasured warm-up before each kind (default 2).',
-    }),
-  ),
-  timeout_ms: Ms('A request unanswered after this long counts as a timeout (default 2000).'),
-  ready_seconds: Type.Optional(
-    Type.Number({
-      exclusiveMinimum: 0,
-      description: 'Deadline for the readiness path to answer 2xx (default 30).',
-    }),
-  ),
-  slo: Type.Optional(
-    Type.Object(
-      {
-        p95_ms: Ms('Highest p95 latency (corrected) that passes, for single requests.'),
-        p99_ms: Ms('Highest p99 latency (corrected) that passes, for single requests.'),
-        batch_p99_ms: Ms('Highest p99 latency for batched requests.'),
-        max_error_rate: Type.Optional(
-          Type.Number({
-            minimum: 0,
-            maximum: 1,
-            description: 'Largest share of errors + timeouts (default 0.01).',
-          }),
-        ),
-        min_throughput_ratio: Type.Optional(
-          Type.Number({
-            minimum: 0,
-            maximum: 1,
-            description: 'Achieved throughput must reach this share of `rate` (default 0.95).',
-          }),
-        ),
-      },
-      {
-        additionalProperties: false,
-        description: 'Service-level objective; every stated bound must hold to pass.',
-      },
-    ),
-  ),
-  claim_tolerance: Type.Optional(
-    Type.Number({
-      minimum: 0,
-      description:
-        'Reported p95/p99 may differ from the measured ones by this factor of the measured value (default 1: within 2x either way).',
-    }),
-  ),
-  sandbox: Type.Optional(SandboxSpecSchema),
-});
-
-/** Options of the `service` check. */
-export type ServiceSpec = Static<typeof spec>;
 
 const STATS = [
   'p50_ms',
@@ -116,8 +29,8 @@ const STATS = [
 /** The `service` check definition. */
 export const serviceCheck: CheckDefinition<ServiceSpec> = {
   kind: 'service',
-  description: DESCRIPTION,
-  spec,
+  description: SERVICE_DESCRIPTION,
+  spec: serviceSpecSchema,
   metrics: [
     'ready_seconds',
     'slo_violations',
