@@ -3,8 +3,9 @@
  * one-line summary, and the tables (per-class, confusion matrix — shared with the predictions check —
  * and a model table comparing parameter counts when `compare_to` is set).
  */
+
+import type { ClassificationMetrics, ConfusionMatrix } from '../data/classification-metrics.js';
 import type { HiddenLabels } from '../data/hidden-labels.js';
-import type { ClassificationMetrics, ConfusionMatrix } from '../grading/classification-metrics.js';
 import type { LoadedModel } from '../models/loaded-model.js';
 import type { Timing } from '../models/time-model.js';
 import type { Table } from '../results/results-schema.js';

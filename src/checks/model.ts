@@ -9,10 +9,11 @@
  * too big, malformed, does not fit the test set's shape, crashes while running, or misses `pass_when`;
  * otherwise `pass`. Model problems are findings on the model file, never crashes.
  */
+
+import { classificationMetrics, confusionMatrix } from '../data/classification-metrics.js';
 import { type Dataset, loadDataset } from '../data/load-dataset.js';
 import { preprocess, type Tensor32 } from '../data/preprocess.js';
 import { InputFileError } from '../files/input-files.js';
-import { classificationMetrics, confusionMatrix } from '../grading/classification-metrics.js';
 import { checkModelIo } from '../models/check-model-io.js';
 import { loadModel, type ModelHandle } from '../models/load-model.js';
 import { runTestSet, type TestSetRun } from '../models/run-test-set.js';

@@ -5,15 +5,15 @@
  */
 
 import type { Alignment } from '../data/align-by-id.js';
-import type { HiddenLabels } from '../data/hidden-labels.js';
-import type { LabelFile } from '../data/label-file-reader.js';
-import type { PredictedClasses } from '../data/predicted-classes.js';
 import {
   type ClassificationMetrics,
   type ConfusionMatrix,
   type GroupScores,
   groupScores,
-} from '../grading/classification-metrics.js';
+} from '../data/classification-metrics.js';
+import type { HiddenLabels } from '../data/hidden-labels.js';
+import type { LabelFile } from '../data/label-file-reader.js';
+import type { PredictedClasses } from '../data/predicted-classes.js';
 import type { Finding, Table } from '../results/results-schema.js';
 
 /** Classes beyond this many get no `class.*` metrics (the per-class table still lists them). */

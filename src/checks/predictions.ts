@@ -11,15 +11,15 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { alignById } from '../data/align-by-id.js';
-import { type HiddenLabels, loadHiddenLabels } from '../data/hidden-labels.js';
-import { type LabelFile, readLabelFile } from '../data/label-file-reader.js';
-import { predictedClasses } from '../data/predicted-classes.js';
-import { InputFileError } from '../files/input-files.js';
 import {
   type ClassificationMetrics,
   classificationMetrics,
   confusionMatrix,
-} from '../grading/classification-metrics.js';
+} from '../data/classification-metrics.js';
+import { type HiddenLabels, loadHiddenLabels } from '../data/hidden-labels.js';
+import { type LabelFile, readLabelFile } from '../data/label-file-reader.js';
+import { predictedClasses } from '../data/predicted-classes.js';
+import { InputFileError } from '../files/input-files.js';
 import type { Finding } from '../results/results-schema.js';
 import { checkSpec } from './common-spec.js';
 import { predictionFindings } from './predictions-findings.js';

@@ -3,7 +3,7 @@ import {
   classificationMetrics,
   confusionMatrix,
   groupScores,
-} from '../../src/grading/classification-metrics.js';
+} from '../../src/data/classification-metrics.js';
 
 const CAT = 0;
 const DOG = 1;
