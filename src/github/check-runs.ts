@@ -2,6 +2,7 @@
  * Check runs for attempts: created queued when the attempt is recorded, completed by the collector
  * (summary, annotations in batches of 50, a Regrade button) or failed with config problems.
  */
+import type { Annotation } from '../attempt/results-report.js';
 import type { Attempt } from '../store/ledger-types.js';
 import type { GitHub } from './github-client.js';
 
@@ -15,16 +16,6 @@ export const REGRADE_ACTION = {
   description: 'Grade this commit again',
   identifier: 'regrade',
 } as const;
-
-/** One annotation as GitHub takes it. */
-export interface Annotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  annotation_level: 'notice' | 'warning' | 'failure';
-  message: string;
-  title?: string;
-}
 
 /** Split `owner/name`. */
 export function splitRepository(repository: string): { owner: string; repo: string } {

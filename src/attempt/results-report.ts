@@ -8,7 +8,24 @@ import { parseDue } from '../grading/due-date.js';
 import { renderMarkdown } from '../render/render-markdown.js';
 import type { Results } from '../results/results-schema.js';
 import type { AssignmentScore } from '../results/score-types.js';
-import type { Annotation, CheckRunReport } from './check-runs.js';
+
+/** One annotation as GitHub takes it (findings pinned to a file and line). */
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: 'notice' | 'warning' | 'failure';
+  message: string;
+  title?: string;
+}
+
+/** What the completed check run of an attempt says; the GitHub adapter sends it as it is. */
+export interface CheckReport {
+  conclusion: 'success' | 'failure' | 'neutral';
+  title: string;
+  summary: string;
+  annotations?: readonly Annotation[];
+}
 
 /** What a report is made from. */
 export interface ScoredResults {
@@ -38,7 +55,7 @@ export function reportMarkdown(input: ScoredResults): string {
 }
 
 /** The completed check run for scored results. */
-export function checkRunReport(input: ScoredResults): CheckRunReport {
+export function checkRunReport(input: ScoredResults): CheckReport {
   const { score, results } = input;
   const passed = results.checks.every((check) => check.status === 'pass' || check.status === 'skipped');
   return {
