@@ -2,7 +2,7 @@
 
 import { InputFileError } from '../files/input-files.js';
 import type { Finding } from '../results/results-schema.js';
-import { explainRun } from '../sandbox/explain-run.js';
+import { describeSandbox, explainRun } from '../sandbox/explain-run.js';
 import { runSandboxed } from '../sandbox/run-sandboxed.js';
 import type { SandboxPolicy } from '../sandbox/sandbox-spec.js';
 import { readMetricsFile } from './reproduce-metrics.js';
@@ -58,6 +58,8 @@ export async function runSeeds(input: RunInput): Promise<SeedRuns> {
     runs.seconds += result.wallMs / 1000;
     runs.device = session.device;
     runs.mode = session.mode;
+    // Which isolation, runtime and bounds applied: the first thing a reader of a failed run needs.
+    if (runs.logs.length === 0) runs.logs.push(describeSandbox(result));
     try {
       const what = `\`${command}\` (seed ${seed})`;
       const ok = result.exitCode === 0 && !result.timedOut && !result.outputExceeded;

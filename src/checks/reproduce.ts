@@ -5,9 +5,8 @@
  * claim against their mean and spread. Seeds: 002 (a third party reproduces comparable results), 000.
  */
 import { InputFileError } from '../files/input-files.js';
-import type { Finding } from '../results/results-schema.js';
-import { SandboxUnavailableError } from '../sandbox/sandbox-mode.js';
-import { sandboxPolicy } from '../sandbox/sandbox-spec.js';
+import { setupFailure } from '../sandbox/explain-run.js';
+import { mergeSandboxSpecs, sandboxPolicy } from '../sandbox/sandbox-spec.js';
 import { readExperiment } from './reproduce-experiment.js';
 import { compareMetrics, readMetricsFile } from './reproduce-metrics.js';
 import { reproduceOutcome } from './reproduce-report.js';
@@ -47,15 +46,15 @@ export const reproduceCheck: CheckDefinition<ReproduceSpec> = {
         findings: [{ level: 'error', file: claimedFile, message }],
       };
     }
-    const policy = sandboxPolicy(options.sandbox, { wallSeconds: 600 });
+    const policy = sandboxPolicy(mergeSandboxSpecs(context.sandbox, options.sandbox), { wallSeconds: 600 });
     try {
       const runs = await runSeeds({ experiment, options, policy, context, produced });
       const comparisons = compareMetrics(options.metrics, claimed, runs.metrics);
       return reproduceOutcome({ comparisons, runs, claimedFile, experimentFile: experiment.file });
     } catch (error) {
-      if (!(error instanceof SandboxUnavailableError)) throw error;
-      const findings: Finding[] = [{ level: 'error', message: `${error.message}.` }];
-      return { status: 'error', summary: 'Student code cannot be run safely on this runner', findings };
+      const failure = setupFailure(error);
+      if (!failure) throw error;
+      return { status: 'error', ...failure };
     }
   },
 };

@@ -2,7 +2,7 @@
 
 import { type LoadSummary, summariseLoad } from '../load/load-summary.js';
 import type { Finding, Table } from '../results/results-schema.js';
-import { explainRun } from '../sandbox/explain-run.js';
+import { describeSandbox, explainRun } from '../sandbox/explain-run.js';
 import type { SandboxPolicy } from '../sandbox/sandbox-spec.js';
 import type { RequestKind, ServiceDeclaration } from './service-declaration.js';
 import type { LoadPlan, ServiceRun } from './service-session.js';
@@ -32,7 +32,12 @@ const ROWS: [keyof LoadSummary, string][] = [
 
 /** The outcome of a load test. */
 export function serviceOutcome({ run, declaration, options, plan, policy }: ReportInput): CheckOutcome {
-  const logs = [`device: ${run.device}`, `service output (tail):`, run.exit.output];
+  const logs = [
+    describeSandbox(run.exit),
+    `device: ${run.device}`,
+    `service output (tail):`,
+    run.exit.output,
+  ];
   if (run.readySeconds === undefined) {
     const findings: Finding[] = [
       {

@@ -4,8 +4,8 @@
  * requests from the declared request file), judged against the instructor's SLO and compared with
  * the p95/p99 the student reported. Seeds: 002 (C6 load test with p95/p99), 003 (latency).
  */
-import { SandboxUnavailableError } from '../sandbox/sandbox-mode.js';
-import { sandboxPolicy } from '../sandbox/sandbox-spec.js';
+import { setupFailure } from '../sandbox/explain-run.js';
+import { mergeSandboxSpecs, sandboxPolicy } from '../sandbox/sandbox-spec.js';
 import { readServiceDeclaration } from './service-declaration.js';
 import { serviceOutcome } from './service-report.js';
 import { runService } from './service-session.js';
@@ -57,18 +57,17 @@ export const serviceCheck: CheckDefinition<ServiceSpec> = {
         (plan.readyMs + declaration.requests.size * (plan.durationMs + plan.warmupMs + plan.timeoutMs)) /
           1000,
       ) + 30;
-    const policy = sandboxPolicy(options.sandbox, { wallSeconds: needed });
+    const policy = sandboxPolicy(mergeSandboxSpecs(context.sandbox, options.sandbox), {
+      wallSeconds: needed,
+    });
     try {
       const hidden = context.dataDir ? [context.dataDir] : [];
       const run = await runService(context.submissionDir, declaration, plan, policy, hidden);
       return serviceOutcome({ run, declaration, options, plan, policy });
     } catch (error) {
-      if (!(error instanceof SandboxUnavailableError)) throw error;
-      return {
-        status: 'error',
-        summary: 'Student code cannot be run safely on this runner',
-        findings: [{ level: 'error', message: `${error.message}.` }],
-      };
+      const failure = setupFailure(error);
+      if (!failure) throw error;
+      return { status: 'error', ...failure };
     }
   },
 };

@@ -4,6 +4,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import type { CheckStatus, Finding, Table } from '../results/results-schema.js';
+import type { SandboxSpec } from '../sandbox/sandbox-spec.js';
 
 /** What a check gets to work with besides its own spec. */
 export interface GradingContext {
@@ -13,6 +14,8 @@ export interface GradingContext {
   dataDir: string | undefined;
   /** Caps on what a check reads, so a hostile submission cannot exhaust memory. */
   limits: GradingLimits;
+  /** The course-wide `sandbox:` defaults (`course.sandbox`: runtime, requires, limits); a check's own block wins. */
+  sandbox?: SandboxSpec | undefined;
 }
 
 /** Size caps applied while reading student files. */

@@ -8,6 +8,7 @@
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { CheckSpecBase } from '../checks/types.js';
+import { SandboxSpecSchema } from '../sandbox/sandbox-spec.js';
 
 /** Assignment ids are slugs, optionally namespaced by a preset: `tinytorch/milestone-4`. */
 export const ASSIGNMENT_ID_PATTERN = '^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$';
@@ -205,6 +206,13 @@ export function buildConfigSchema(checkSpecs: ReadonlyMap<string, TSchema>) {
             Type.String({
               description:
                 'Hidden data directory, relative to this file; `--data` on the command line overrides it.',
+            }),
+          ),
+          sandbox: Type.Optional(
+            Type.Object(SandboxSpecSchema.properties, {
+              additionalProperties: false,
+              description:
+                "Course-wide defaults for every check that runs student code (runtime, requires, limits); a check's own `sandbox:` block overrides them field by field (docs/sandbox.md).",
             }),
           ),
         },

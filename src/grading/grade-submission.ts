@@ -39,6 +39,7 @@ export async function gradeSubmission(request: GradeRequest): Promise<Results> {
     submissionDir: request.submissionDir,
     dataDir: request.dataDir,
     limits: request.limits ?? DEFAULT_LIMITS,
+    sandbox: request.course.course.sandbox,
   };
   const checks: CheckResult[] = [];
   const ranOn: NonNullable<CheckOutcome['environment']> = {};

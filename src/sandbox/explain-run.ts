@@ -3,11 +3,13 @@
  * which sandbox rule its error points at (no network, read-only system, hidden data not mounted).
  */
 import type { Finding } from '../results/results-schema.js';
+import { RuntimeUnavailableError } from './resolve-runtime.js';
 import type { SandboxResult } from './run-sandboxed.js';
+import { SandboxUnavailableError } from './sandbox-mode.js';
 import type { SandboxPolicy } from './sandbox-spec.js';
 
 /** Which limit ended the run, if any. */
-export type LimitHit = 'wall' | 'output' | 'cpu' | 'memory' | 'processes' | undefined;
+export type LimitHit = 'wall' | 'output' | 'cpu' | 'tree-memory' | 'memory' | 'processes' | undefined;
 
 const MEMORY =
   /MemoryError|allocation failed|Cannot allocate memory|out of memory|bad_alloc|ENOMEM|Failed to reserve/i;
@@ -24,6 +26,9 @@ export function limitHit(result: SandboxResult): LimitHit {
   if (result.outputExceeded) return 'output';
   if (result.signal === 'SIGXCPU') return 'cpu';
   if (result.exitCode === 0 && result.signal === null) return undefined;
+  // The kernel's own count beats guessing from the output: it names the bound that was hit.
+  if (result.limits.oomKills > 0) return 'tree-memory';
+  if (result.limits.forksRefused > 0) return 'processes';
   if (MEMORY.test(result.output)) return 'memory';
   if (PROCESSES.test(result.output)) return 'processes';
   return undefined;
@@ -43,13 +48,17 @@ export function explainRun(result: SandboxResult, policy: SandboxPolicy, what: s
       `${what} printed over ${policy.outputBytes} bytes and was stopped; write logs to a file and print a summary.`,
     );
   if (hit === 'cpu') error(`${what} used more than ${policy.cpuSeconds} s of CPU time and was stopped.`);
+  if (hit === 'tree-memory')
+    error(
+      `${what} used more than ${policy.memoryMb} MiB of memory across all its processes together and was stopped by the sandbox's memory bound for the whole process tree (${result.limits.mechanism}; the kernel killed ${result.limits.oomKills} process(es)); use fewer or smaller worker processes, smaller batches or less data in memory.`,
+    );
   if (hit === 'memory')
     error(
       `${what} ran out of memory: each process may use ${policy.memoryMb} MiB of address space; use smaller batches or less data in memory.`,
     );
   if (hit === 'processes')
     error(
-      `${what} tried to start more than ${policy.processes} processes or threads at once and was refused; limit worker pools and threads.`,
+      `${what} tried to start more than ${policy.processes} processes or threads at once and was refused${result.limits.forksRefused > 0 ? ` ${result.limits.forksRefused} time(s) (${result.limits.mechanism} bound for the whole process tree)` : ''}; limit worker pools and threads.`,
     );
   if (hit !== undefined || result.stopped) return findings;
   if (NETWORK.test(result.output))
@@ -85,4 +94,33 @@ export function unsandboxedWarning(mode: string): Finding[] {
         'Student code ran WITHOUT a sandbox (sandbox.mode: none): only the resource limits and the environment allow-list applied. Use this for trusted local runs only, never on a shared runner.',
     },
   ];
+}
+
+/** One log line saying how the run was isolated and bounded, so a reader knows which rules applied. */
+export function describeSandbox(result: SandboxResult): string {
+  const { limits } = result;
+  const bound =
+    limits.mechanism === 'rlimit'
+      ? `per process only (RLIMIT_AS ${limits.memoryMb} MiB, RLIMIT_NPROC ${limits.processes}): ${limits.reason ?? 'no cgroup'}`
+      : `${limits.memoryMb} MiB and ${limits.processes} processes for the whole tree (${limits.mechanism}${limits.peakBytes === undefined ? '' : `, peak ${Math.round(limits.peakBytes / 1024 ** 2)} MiB`})`;
+  return `sandbox: ${result.mode}; runtime: ${result.runtime}; limits: ${bound}`;
+}
+
+/**
+ * The outcome for a run that could not start because the runner is not ready (no safe sandbox, or
+ * the declared runtime failed its preflight): status `error`, never a student failure. Undefined
+ * for any other error.
+ */
+export function setupFailure(error: unknown): { summary: string; findings: Finding[] } | undefined {
+  if (error instanceof RuntimeUnavailableError)
+    return {
+      summary: "The runner's Python runtime is not ready for this course",
+      findings: [{ level: 'error', message: `${error.message}.` }],
+    };
+  if (error instanceof SandboxUnavailableError)
+    return {
+      summary: 'Student code cannot be run safely on this runner',
+      findings: [{ level: 'error', message: `${error.message}.` }],
+    };
+  return undefined;
 }

@@ -1,25 +1,34 @@
 /**
  * Runs one student command in the sandbox: a private writable copy of the submission, no network,
- * an allow-listed environment, limits on wall time, CPU, memory, processes and output, and the whole
- * process tree killed when the run ends or is stopped. Every check that runs student code uses it.
+ * an allow-listed environment, the course's declared Python runtime (checked first), limits on wall
+ * time, CPU, memory, processes and output (one bound for the whole tree where cgroups allow), and
+ * the whole process tree killed when the run ends or is stopped. Every check that runs student code
+ * uses it. Steps:
+ *   1. choose the mechanism (bwrap, unshare, none) and resolve the runtime;
+ *   2. once per process and runtime, run the preflight in the same kind of sandbox;
+ *   3. copy the submission, build the command line (and, under unshare, the mount script);
+ *   4. create the run's cgroup and spawn the tree inside it.
  */
-import { execFile, spawn } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmod, cp, mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { resolveInside } from '../files/input-files.js';
+import { createRunCgroup, joinCgroupArgv } from './cgroup-limits.js';
 import { cudaVisibleDevices, describeDevice, gpuDevices } from './gpu-devices.js';
-import { OutputTail } from './output-tail.js';
-import { sweepUid } from './process-sweep.js';
-import { runtimePaths } from './runtime-paths.js';
+import { describeRuntime, type ResolvedRuntime, resolveRuntime } from './resolve-runtime.js';
+import { judgePreflight, needsPreflight, preflightCommand } from './runtime-preflight.js';
 import { SANDBOX_IODIR, SANDBOX_WORKDIR, sandboxArgv } from './sandbox-argv.js';
 import { chooseMode, type SandboxMode } from './sandbox-mode.js';
 import type { SandboxPolicy } from './sandbox-spec.js';
+import { type SandboxResult, spawnTree } from './spawn-tree.js';
+import { planUnshareMounts, unshareSetupScript } from './unshare-mounts.js';
+
+export type { SandboxResult } from './spawn-tree.js';
 
 const run = promisify(execFile);
-/** Bytes of output kept for reports. */
-const TAIL_BYTES = 16 * 1024;
 
 /** What to run and how. */
 export interface SandboxRequest {
@@ -37,25 +46,6 @@ export interface SandboxRequest {
   clearPaths?: string[];
 }
 
-/** How a sandboxed run ended. */
-export interface SandboxResult {
-  mode: SandboxMode;
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  /** Killed because it passed the wall-clock limit. */
-  timedOut: boolean;
-  /** Killed because its output passed the budget. */
-  outputExceeded: boolean;
-  /** Stopped by the caller (the service check, when it is done). */
-  stopped: boolean;
-  wallMs: number;
-  outputBytes: number;
-  /** Tail of stdout and stderr, interleaved as they arrived. */
-  output: string;
-  /** Processes still alive after the run's main process ended; all were killed. */
-  leftover: number;
-}
-
 /** A started run. `dispose()` removes the copy; call it after reading any files from `workDir`. */
 export interface SandboxSession {
   mode: SandboxMode;
@@ -63,44 +53,22 @@ export interface SandboxSession {
   workDir: string;
   /** "cpu" or the GPUs passed through, for Results.environment. */
   device: string;
+  /** The Python runtime the run has, e.g. "/opt/venv (Python 3.11.7)". */
+  runtime: string;
   done: Promise<SandboxResult>;
   stop(): Promise<SandboxResult>;
   dispose(): Promise<void>;
 }
 
-/** Starts the command; resolves once it is spawned. */
+/**
+ * Starts the command; resolves once it is spawned. Throws SandboxUnavailableError when no safe
+ * mechanism exists and RuntimeUnavailableError when the declared runtime fails its preflight.
+ */
 export async function startSandboxed(request: SandboxRequest): Promise<SandboxSession> {
   const mode = await chooseMode(request.policy);
-  const root = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-sandbox-'));
-  const workDir = path.join(root, 'work');
-  const uid = process.getuid?.() === 0 && mode !== 'none' ? dedicatedUid() : undefined;
-  const devices = await gpuDevices(request.policy.gpus);
-  try {
-    await copySubmission(request.submissionDir, workDir, root, uid);
-    for (const relative of request.clearPaths ?? []) {
-      await rm(await resolveInside(workDir, relative, false), { recursive: true, force: true });
-    }
-    const env = await sandboxEnv(request, mode, workDir, devices.length > 0);
-    const { argv, cwd } = sandboxArgv({
-      mode,
-      policy: request.policy,
-      workDir,
-      ioDir: request.ioDir,
-      hiddenPaths: request.hiddenPaths ?? [],
-      runtime: await runtimePaths(),
-      gpuDevices: devices,
-      uid,
-      command: request.command,
-      env,
-    });
-    const device = await describeDevice(devices, request.policy.gpus);
-    const control = spawnTree(argv, cwd, mode === 'bwrap' ? {} : env, request.policy, mode, uid);
-    const dispose = () => rm(root, { recursive: true, force: true, maxRetries: 3 });
-    return { mode, workDir, device, done: control.done, stop: control.stop, dispose };
-  } catch (error) {
-    await rm(root, { recursive: true, force: true });
-    throw error;
-  }
+  const runtime = await resolveRuntime(request.policy.runtime);
+  if (needsPreflight(request.policy)) await preflight(runtime, request.policy, mode);
+  return launch(request, mode, runtime);
 }
 
 /** Runs the command to completion; the caller must `dispose()` the session. */
@@ -109,67 +77,106 @@ export async function runSandboxed(request: SandboxRequest) {
   return { session, result: await session.done };
 }
 
-function spawnTree(
-  argv: string[],
-  cwd: string,
-  env: Record<string, string>,
-  policy: SandboxPolicy,
-  mode: SandboxMode,
-  uid: number | undefined,
-) {
-  const started = performance.now();
-  const flags = { timedOut: false, outputExceeded: false, stopped: false };
-  const child = spawn(argv[0]!, argv.slice(1), {
-    cwd,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const kill = () => {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // The group is already gone.
+const preflights = new Map<string, Promise<void>>();
+
+/** Runs the runtime preflight once per process for each (mode, runtime, modules); failures are retried. */
+function preflight(runtime: ResolvedRuntime, policy: SandboxPolicy, mode: SandboxMode): Promise<void> {
+  const key = JSON.stringify([mode, runtime.declared, policy.requires, policy.memoryMb, policy.bindReadOnly]);
+  let pending = preflights.get(key);
+  if (!pending) {
+    pending = (async () => {
+      const empty = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-preflight-'));
+      try {
+        const command = preflightCommand(runtime, policy.requires);
+        // Importing torch on a cold disk takes seconds; the student's own wall limit does not apply.
+        const limits = {
+          ...policy,
+          wallSeconds: Math.max(policy.wallSeconds, 120),
+          outputBytes: 1024 * 1024,
+        };
+        const session = await launch({ submissionDir: empty, command, policy: limits }, mode, runtime);
+        try {
+          judgePreflight(runtime, { ...(await session.done), mode });
+        } finally {
+          await session.dispose();
+        }
+      } finally {
+        await rm(empty, { recursive: true, force: true });
+      }
+    })();
+    preflights.set(key, pending);
+    pending.catch(() => preflights.delete(key));
+  }
+  return pending;
+}
+
+async function launch(request: SandboxRequest, mode: SandboxMode, runtime: ResolvedRuntime) {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-sandbox-'));
+  const workDir = path.join(root, 'work');
+  const uid = process.getuid?.() === 0 && mode !== 'none' ? dedicatedUid() : undefined;
+  const devices = await gpuDevices(request.policy.gpus);
+  const { policy } = request;
+  // Hidden paths are compared and masked by their real location: a symlinked data dir must not slip past.
+  const hiddenPaths = await Promise.all((request.hiddenPaths ?? []).map((p) => realpath(p).catch(() => p)));
+  try {
+    await copySubmission(request.submissionDir, workDir, root, uid);
+    for (const relative of request.clearPaths ?? []) {
+      await rm(await resolveInside(workDir, relative, false), { recursive: true, force: true });
     }
-  };
-  const tail = new OutputTail(TAIL_BYTES, policy.outputBytes, () => {
-    flags.outputExceeded = true;
-    kill();
-  });
-  child.stdout.on('data', (chunk: Buffer) => tail.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => tail.push(chunk));
-  const timer = setTimeout(() => {
-    flags.timedOut = true;
-    kill();
-  }, policy.wallSeconds * 1000);
-  const done = new Promise<SandboxResult>((resolve) => {
-    const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
-      clearTimeout(timer);
-      kill();
-      const leftover = uid === undefined ? 0 : await sweepUid(uid);
-      resolve({
-        mode,
-        exitCode: code,
-        signal,
-        ...flags,
-        wallMs: performance.now() - started,
-        outputBytes: tail.total,
-        output: tail.text(),
-        leftover,
-      });
-    };
-    child.on('error', (error) => {
-      tail.push(Buffer.from(`\n[mlgrade] could not start the sandbox: ${error.message}\n`));
-      void finish(null, null);
+    const env = sandboxEnv(request, mode, workDir, runtime, devices.length > 0);
+    const mountScript =
+      mode === 'unshare' ? await unshareSetup(request, runtime, workDir, root, hiddenPaths) : undefined;
+    const { argv, cwd } = sandboxArgv({
+      mode,
+      policy,
+      workDir,
+      ioDir: request.ioDir,
+      hiddenPaths,
+      runtime,
+      gpuDevices: devices,
+      uid,
+      command: request.command,
+      env,
+      mountScript,
     });
-    child.on('close', (code, signal) => void finish(code, signal));
-  });
-  const stop = () => {
-    flags.stopped = true;
-    kill();
-    return done;
-  };
-  return { done, stop };
+    const device = await describeDevice(devices, policy.gpus);
+    const cgroup = await createRunCgroup(`mlgrade-${randomUUID()}`, policy.memoryMb, policy.processes);
+    const described = describeRuntime(runtime);
+    const control = spawnTree({
+      argv: 'unavailable' in cgroup ? argv : joinCgroupArgv(cgroup.procsFiles, argv),
+      cwd,
+      env: mode === 'bwrap' ? {} : env,
+      policy,
+      mode,
+      runtime: described,
+      uid,
+      cgroup,
+    });
+    const dispose = () => rm(root, { recursive: true, force: true, maxRetries: 3 });
+    return { mode, workDir, device, runtime: described, done: control.done, stop: control.stop, dispose };
+  } catch (error) {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The script that gives an unshare sandbox its loopback and runtime, and hides the hidden data. */
+async function unshareSetup(
+  request: SandboxRequest,
+  runtime: ResolvedRuntime,
+  workDir: string,
+  root: string,
+  hiddenPaths: string[],
+) {
+  const stageRoot = path.join(root, 'stage');
+  const visible = [
+    ...[...runtime.bind, ...request.policy.bindReadOnly].map((dir) => ({ path: dir, writable: false })),
+    { path: workDir, writable: true },
+    ...(request.ioDir ? [{ path: request.ioDir, writable: true }] : []),
+  ];
+  const plan = await planUnshareMounts(visible, hiddenPaths, stageRoot);
+  for (const entry of plan.remounts) await mkdir(entry.stage, { recursive: true });
+  return unshareSetupScript(plan);
 }
 
 async function copySubmission(source: string, workDir: string, root: string, uid: number | undefined) {
@@ -184,8 +191,13 @@ async function copySubmission(source: string, workDir: string, root: string, uid
   if (uid !== undefined) await run('chown', ['-R', `${uid}:${uid}`, workDir]);
 }
 
-async function sandboxEnv(request: SandboxRequest, mode: SandboxMode, workDir: string, gpus: boolean) {
-  const runtime = await runtimePaths();
+function sandboxEnv(
+  request: SandboxRequest,
+  mode: SandboxMode,
+  workDir: string,
+  runtime: ResolvedRuntime,
+  gpus: boolean,
+) {
   // Outside bubblewrap /tmp is the runner's: point temporary files into the copy instead.
   const tmp = mode === 'bwrap' ? '/tmp' : path.join(workDir, '.mlgrade-tmp');
   return {

@@ -30,6 +30,8 @@ export interface SandboxLayout {
   uid: number | undefined;
   command: string;
   env: Record<string, string>;
+  /** Under unshare: sh script run as root in the new mount namespace before privileges drop. */
+  mountScript?: string | undefined;
 }
 
 const SYSTEM_DIRS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/etc'];
@@ -41,7 +43,8 @@ export function sandboxArgv(layout: SandboxLayout): { argv: string[]; cwd: strin
   if (layout.mode === 'unshare') {
     const user = layout.uid === undefined ? ['--user', '--map-root-user'] : [];
     const ns = ['--pid', '--fork', '--kill-child', '--mount', '--mount-proc', '--net', '--ipc', '--uts'];
-    return { argv: ['unshare', ...user, ...ns, '--', ...inner], cwd: layout.workDir };
+    const mounts = layout.mountScript ? ['/bin/sh', '-c', layout.mountScript, 'mlgrade-mounts'] : [];
+    return { argv: ['unshare', ...user, ...ns, '--', ...mounts, ...inner], cwd: layout.workDir };
   }
   return { argv: ['bwrap', ...bwrapMounts(layout), ...bwrapEnv(layout), '--', ...inner], cwd: '/' };
 }

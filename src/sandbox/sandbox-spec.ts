@@ -36,6 +36,19 @@ export const SandboxSpecSchema = Type.Object(
         description: 'Extra environment variables for the student command (nothing else is inherited).',
       }),
     ),
+    runtime: Type.Optional(
+      Type.String({
+        pattern: '^(auto|system|/.+)$',
+        description:
+          "Python the student command runs with: `auto` (default: the grader's own python3), `system` (/usr/bin/python3), or an absolute path to an interpreter (/opt/venv/bin/python) or to an environment prefix (a virtualenv or conda directory). Mounted read-only in every sandbox mode and checked before the run.",
+      }),
+    ),
+    requires: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$' }), {
+        description:
+          'Python modules the runtime must import (e.g. numpy, torch); imported in the sandbox before the student command runs, and a missing one is a runner problem (status error), not a student failure.',
+      }),
+    ),
     bind_ro: Type.Optional(
       Type.Array(Type.String({ pattern: '^/' }), {
         description:
@@ -61,6 +74,10 @@ export interface SandboxPolicy {
   gpus: string;
   env: Record<string, string>;
   bindReadOnly: string[];
+  /** `auto`, `system`, or an absolute interpreter or environment path. */
+  runtime: string;
+  /** Python modules imported as a preflight before the student command. */
+  requires: string[];
 }
 
 /** Fills in the defaults of a `sandbox:` block; `overrides` are the check's own defaults. */
@@ -76,6 +93,8 @@ export function sandboxPolicy(spec: SandboxSpec | undefined, overrides: Partial<
     gpus: 'none',
     env: {},
     bindReadOnly: [],
+    runtime: 'auto',
+    requires: [],
     ...overrides,
   };
   return {
@@ -89,5 +108,23 @@ export function sandboxPolicy(spec: SandboxSpec | undefined, overrides: Partial<
     gpus: spec?.gpus ?? policy.gpus,
     env: { ...policy.env, ...spec?.env },
     bindReadOnly: [...policy.bindReadOnly, ...(spec?.bind_ro ?? [])],
+    runtime: spec?.runtime ?? policy.runtime,
+    requires: [...new Set([...policy.requires, ...(spec?.requires ?? [])])],
   } satisfies SandboxPolicy;
+}
+
+/**
+ * A check's `sandbox:` block laid over the course-wide one (`course.sandbox`): the check's scalars
+ * win, `env` merges by name, and `bind_ro` and `requires` add up, so a course can declare its runtime
+ * and packages once and a check only what differs.
+ */
+export function mergeSandboxSpecs(course: SandboxSpec | undefined, check: SandboxSpec | undefined) {
+  if (!course) return check;
+  if (!check) return course;
+  const merged: SandboxSpec = { ...course, ...check };
+  if (course.env || check.env) merged.env = { ...course.env, ...check.env };
+  if (course.bind_ro || check.bind_ro) merged.bind_ro = [...(course.bind_ro ?? []), ...(check.bind_ro ?? [])];
+  if (course.requires || check.requires)
+    merged.requires = [...new Set([...(course.requires ?? []), ...(check.requires ?? [])])];
+  return merged;
 }
