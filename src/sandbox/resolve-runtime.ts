@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { isInside } from '../files/path-inside.js';
 
 const run = promisify(execFile);
 
@@ -148,9 +149,4 @@ function addPrefix(found: ResolvedRuntime, prefix: string, bin: string) {
     found.bind.push(prefix);
   }
   if (!found.path.includes(bin)) found.path.push(bin);
-}
-
-function isInside(child: string, parent: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }

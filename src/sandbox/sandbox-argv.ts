@@ -3,6 +3,7 @@
  * I/O) so the exact mounts and limits can be asserted in tests and read in one place.
  */
 import path from 'node:path';
+import { isInside } from '../files/path-inside.js';
 import type { SandboxMode } from './sandbox-mode.js';
 import type { SandboxPolicy } from './sandbox-spec.js';
 
@@ -110,9 +111,4 @@ function limits(policy: SandboxPolicy): string[] {
 function ancestors(dir: string): string[] {
   const parts = dir.split('/').filter(Boolean);
   return parts.slice(0, -1).map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
-}
-
-function isInside(child: string, parent: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }

@@ -13,6 +13,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside } from '../files/path-inside.js';
 import { SandboxUnavailableError } from './sandbox-mode.js';
 
 /** A path the run must see. */
@@ -107,11 +108,6 @@ async function firstUntraversable(target: string): Promise<string | undefined> {
 
 function outermost(dirs: string[]): string[] {
   return dirs.filter((dir) => !dirs.some((other) => other !== dir && isInside(dir, other)));
-}
-
-function isInside(child: string, parent: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 /** Single-quotes a path for sh. */
