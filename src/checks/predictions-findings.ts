@@ -6,7 +6,8 @@
  * - a repeated id keeps its first prediction, later rows are ignored;
  * - a test id without a prediction counts as wrong;
  * - an empty or NaN label counts as wrong;
- * - a label that is not one of the classes counts as wrong.
+ * - a label that is not one of the classes counts as wrong; without `classes` configured it is also
+ *   scored as a class no test example has (F1 0), as scikit-learn does.
  * At most 20 findings are listed per kind, then one finding says how many more there were.
  */
 
@@ -26,7 +27,7 @@ export interface PredictionProblems {
   labels: LabelRows;
   alignment: Alignment;
   scored: PredictedClasses;
-  /** Class names by class index. */
+  /** Names of the classes of the labels file (or of `classes`), in display order. */
   classNames: readonly string[];
   /** Label text of a code past the classes, when it was kept. */
   labelName(code: number): string | undefined;
@@ -128,9 +129,15 @@ function unknownLabelFindings(problems: PredictionProblems): Finding[] {
 function unknownLabelMessage(unknown: UnknownLabel, { labelName, classNames }: PredictionProblems): string {
   const name = labelName(unknown.code);
   const rows = `${unknown.count.toLocaleString('en-US')} row${unknown.count === 1 ? '' : 's'}, first on this line`;
-  if (name === undefined) return `labels outside the class set (${rows}); these examples count as wrong.`;
+  if (name === undefined) {
+    return `labels outside the class set (${rows}); these examples count as wrong. There are too many distinct ones to name each or to score them as classes.`;
+  }
   const quoted = quoteValue(name);
-  return `label ${quoted} is not one of the ${classNames.length} classes (${rows}); these examples count as wrong.${labelHint(name, classNames)}`;
+  const hint = labelHint(name, classNames);
+  if (unknown.asClass) {
+    return `label ${quoted} is not one of the ${classNames.length} classes of the test labels (${rows}); it is scored as a class no test example has: these examples count as wrong, and its F1 of 0 counts in macro F1 and the zero-F1 count.${hint}`;
+  }
+  return `label ${quoted} is not one of the ${classNames.length} classes (${rows}); these examples count as wrong.${hint}`;
 }
 
 /** "Did you mean …" for a number written differently (3.0 for 3) or a different case, else the classes. */

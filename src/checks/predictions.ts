@@ -16,7 +16,7 @@ import {
   classificationMetrics,
   confusionMatrix,
 } from '../data/classification-metrics.js';
-import { type HiddenLabels, loadHiddenLabels } from '../data/hidden-labels.js';
+import { type HiddenLabels, loadHiddenLabels, withPredictedClasses } from '../data/hidden-labels.js';
 import { type LabelFile, readLabelFile } from '../data/label-file-reader.js';
 import { predictedClasses } from '../data/predicted-classes.js';
 import { InputFileError } from '../files/input-files.js';
@@ -61,7 +61,8 @@ const spec = checkSpec('predictions', DESCRIPTION, {
     Type.Array(Type.String({ minLength: 1 }), {
       minItems: 1,
       uniqueItems: true,
-      description: 'The label set, in display order (default: the distinct labels of the labels file).',
+      description:
+        'The label set, in display order (default: every label of the labels file or of a scored prediction, as in scikit-learn).',
     }),
   ),
   tiers: Type.Optional(
@@ -171,8 +172,10 @@ function score(
   if (alignment.labelDuplicates.count > 0) {
     return instructorProblem([duplicateLabelIds(hidden, alignment.labelDuplicates.rows)]);
   }
-  const scored = predictedClasses(labels, predictions.rows, alignment, classCount);
-  const matrix = confusionMatrix(labels.labels, scored.predicted, classCount);
+  const scored = predictedClasses(labels, predictions.rows, alignment, classCount, !hidden.fixedClasses);
+  // Without `classes`, labels only the predictions use are classes too (scikit-learn's label set).
+  const classes = withPredictedClasses(hidden, scored.addedClasses);
+  const matrix = confusionMatrix(labels.labels, scored.predicted, classes.classNames.length);
   const metrics = classificationMetrics(matrix);
   log.push(`aligned (${alignment.strategy}) and scored in ${since(started)}`);
   const findings = predictionFindings({
@@ -182,18 +185,18 @@ function score(
     labels,
     alignment,
     scored,
-    classNames: hidden.classNames,
+    classNames: hidden.displayOrder.map((k) => hidden.classNames[k]!),
     labelName: (code) => (code >= classCount ? hidden.dictionary.names[code] : undefined),
   });
-  const tiers = tierScores(metrics, hidden);
+  const tiers = tierScores(metrics, classes);
   const unmet = unmetThresholds(options.pass_when, metrics);
-  const report = predictionTables(metrics, matrix, hidden);
+  const report = predictionTables(metrics, matrix, classes);
   return {
     status: unmet.length === 0 ? 'pass' : 'fail',
     summary: summaryLine(metrics, tiers, unmet),
     metrics: {
       ...headlineMetrics(metrics, labels.count, predictions, alignment, scored),
-      ...classMetrics(metrics, hidden),
+      ...classMetrics(metrics, classes),
       ...Object.fromEntries(tiers.flatMap((tier) => Object.entries(tier.metrics))),
     },
     findings: [...findings, ...report.notices],

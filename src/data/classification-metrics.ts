@@ -9,6 +9,8 @@
  * - Macro F1, the zero-F1 count and tier means are taken over the *scored* classes: those with at least
  *   one example (support > 0) or at least one prediction. A class that is neither in the labels nor
  *   predicted has no defined F1 and is left out (scikit-learn's default label set behaves the same).
+ *   A label that only the predictions use is a class of support 0 and F1 0 when the caller's class set
+ *   includes it, as the predictions check's does without `classes` (see hidden-labels.ts).
  * - Weighted F1 weights each class's F1 by its support.
  */
 

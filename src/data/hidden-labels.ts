@@ -2,6 +2,10 @@
  * Loads the instructor's side of a predictions check: the hidden labels file, the class set, and the
  * frequency tiers from the training labels. Any problem here is the instructor's to fix, so it comes
  * back as error findings (the check then reports `error`, not a student failure).
+ *
+ * The class set is the `classes` option when given (fixed), else the distinct labels of the labels
+ * file, to which {@link withPredictedClasses} adds the labels only the predictions use, as
+ * scikit-learn's label set is the union of the true and the predicted labels.
  */
 
 import { InputFileError } from '../files/input-files.js';
@@ -13,7 +17,10 @@ import { quoteValue } from './quote-value.js';
 
 /** More distinct labels than this is not a classification task we can tabulate (the matrix is K²). */
 export const MAX_CLASSES = 2000;
-/** Distinct labels outside the class set that a predictions file may introduce before they are lumped. */
+/**
+ * Distinct labels outside the class set that a predictions file may introduce before they are lumped;
+ * without `classes`, also no more than the class set has room for under {@link MAX_CLASSES}.
+ */
 const MAX_UNKNOWN_LABELS = 1000;
 
 /**
@@ -44,10 +51,14 @@ export interface HiddenLabels {
   dictionary: LabelDictionary;
   columns: WantedColumns;
   classNames: string[];
+  /** True when `classes` was configured: then predictions cannot add classes. */
+  fixedClasses: boolean;
   /** Class indexes in display order: the `classes` option's order, else natural sort of the names. */
   displayOrder: number[];
   /** Tier of each class index, when tiers are configured. */
   tierOf?: ('rare' | 'common')[];
+  /** Training examples per label and the rare threshold, when tiers are configured. */
+  training?: { counts: Map<string, number>; rareBelow: number };
 }
 
 /** Reads and checks the hidden labels; returns error findings instead when the instructor side is broken. */
@@ -74,18 +85,18 @@ export async function loadHiddenLabels(
     options.classes ? dictionary.names : undefined,
   );
   if (problems.length > 0) return { problems };
-  dictionary.limitNewLabels(MAX_UNKNOWN_LABELS);
+  dictionary.limitNewLabels(
+    options.classes ? MAX_UNKNOWN_LABELS : Math.min(MAX_UNKNOWN_LABELS, MAX_CLASSES - classCount),
+  );
   const classNames = dictionary.names.slice(0, classCount);
-  const collator = new Intl.Collator('en', { numeric: true });
-  const displayOrder = classNames.map((_, k) => k);
-  if (!options.classes) displayOrder.sort((a, b) => collator.compare(classNames[a]!, classNames[b]!));
   const hidden: HiddenLabels = {
     file: options.labels,
     labels: read,
     dictionary,
     columns,
     classNames,
-    displayOrder,
+    fixedClasses: options.classes !== undefined,
+    displayOrder: options.classes ? classNames.map((_, k) => k) : naturalOrder(classNames),
   };
   if (!options.tiers) return hidden;
   const counts = await trainingCounts(
@@ -93,11 +104,37 @@ export async function loadHiddenLabels(
     context,
     options.format ?? 'auto',
     columns.label,
-    hidden,
   );
   if ('problems' in counts) return counts;
-  hidden.tierOf = counts.map((count) => (count < options.tiers!.rare_below ? 'rare' : 'common'));
+  hidden.training = { counts, rareBelow: options.tiers.rare_below };
+  hidden.tierOf = tiers(classNames, hidden.training);
   return hidden;
+}
+
+/**
+ * The class set once the predictions are read: `hidden` with the labels only the predictions use
+ * (`codes`, dictionary codes that become class indexes `classNames.length, …` in this order) added as
+ * classes, in natural order among the others, each in the tier its training count gives (0 when the
+ * training labels lack it, so rare). Unchanged when `classes` is configured or nothing is added.
+ */
+export function withPredictedClasses(hidden: HiddenLabels, codes: readonly number[]): HiddenLabels {
+  if (hidden.fixedClasses || codes.length === 0) return hidden;
+  const classNames = [...hidden.classNames, ...codes.map((code) => hidden.dictionary.names[code]!)];
+  const added: HiddenLabels = { ...hidden, classNames, displayOrder: naturalOrder(classNames) };
+  if (hidden.training) added.tierOf = tiers(classNames, hidden.training);
+  return added;
+}
+
+/** Indexes of `names` in natural order ("c2" before "c10"), the order tables and findings list classes in. */
+export function naturalOrder(names: readonly string[]): number[] {
+  const collator = new Intl.Collator('en', { numeric: true });
+  return names.map((_, k) => k).sort((a, b) => collator.compare(names[a]!, names[b]!));
+}
+
+function tiers(classNames: readonly string[], training: NonNullable<HiddenLabels['training']>) {
+  return classNames.map((name) =>
+    (training.counts.get(name) ?? 0) < training.rareBelow ? 'rare' : 'common',
+  );
 }
 
 type ReadOptions = { format: LabelFormatOption; columns: WantedColumns; dictionary: LabelDictionary };
@@ -159,26 +196,20 @@ function outsideWords(code: number, names: readonly string[] | undefined): strin
   return `label ${name} is not in the configured \`classes\`; add it there or fix the file`;
 }
 
-/** Training examples per class index, for the frequency tiers. */
+/** Training examples per label, for the frequency tiers. */
 async function trainingCounts(
   file: string,
   context: HiddenDataAccess,
   format: LabelFormatOption,
   label: string,
-  hidden: HiddenLabels,
-) {
+): Promise<Map<string, number> | { problems: Finding[] }> {
   const dictionary = new LabelDictionary();
   const read = await readHidden(file, context, { format, columns: { id: null, label }, dictionary });
   if ('problems' in read) return read;
   if (read.issues.total() > 0) return { problems: labelProblems(file, read, Number.POSITIVE_INFINITY) };
   const perCode = new Float64Array(dictionary.size);
   for (const code of read.rows.labels) if (code >= 0) perCode[code]!++;
-  const counts = new Array<number>(hidden.classNames.length).fill(0);
-  dictionary.names.forEach((name, code) => {
-    const k = hidden.dictionary.indexOf(name);
-    if (k >= 0 && k < counts.length) counts[k]! += perCode[code]!;
-  });
-  return counts;
+  return new Map(dictionary.names.map((name, code) => [name, perCode[code]!]));
 }
 
 function problem(file: string, message: string, line?: number): { problems: Finding[] } {

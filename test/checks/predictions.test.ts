@@ -153,15 +153,17 @@ describe('predictions check: bad rows are scored by stated rules', () => {
         'predictions.csv line 4: id "2" already has a prediction on line 3; the first prediction is kept and this row is ignored.',
         'predictions.csv line 5: the label for id "3" is empty or NaN; the example counts as wrong.',
         'predictions.csv line 6: the label for id "4" is empty or NaN; the example counts as wrong.',
-        'predictions.csv line 8: label "cow" is not one of the 3 classes (1 row, first on this line); these examples count as wrong. The classes are "cat", "dog", "bird".',
+        'predictions.csv line 8: label "cow" is not one of the 3 classes of the test labels (1 row, first on this line); it is scored as a class no test example has: these examples count as wrong, and its F1 of 0 counts in macro F1 and the zero-F1 count. The classes are "bird", "cat", "dog".',
       ]),
     );
     const lines = outcome
       .findings!.filter((finding) => finding.line !== undefined)
       .map((finding) => [finding.file, finding.line]);
     expect(lines).toContainEqual(['predictions.csv', 4]);
-    // Missing, invalid and unknown-label predictions land in the last confusion-matrix column.
-    expect(outcome.tables![1]!.rows.map((row) => row.at(-1))).toEqual([1, 1, 2]);
+    // Missing and invalid predictions land in the last confusion-matrix column (rows bird, cat, cow,
+    // dog); "cow" for id 5 (a dog) has a column of its own, as a class without examples.
+    expect(outcome.tables![1]!.rows.map((row) => row.at(-1))).toEqual([1, 1, 0, 1]);
+    expect(outcome.tables![1]!.rows.find((row) => row[0] === 'dog')).toEqual(['dog', 0, 0, 1, 0, 1]);
   });
 
   it('hints at the intended label when a number is written differently or the case differs', async () => {
@@ -171,9 +173,25 @@ describe('predictions check: bad rows are scored by stated rules', () => {
     );
     const warnings = messages((await grade({}, context)).findings, 'warning');
     expect(warnings.join('\n')).toContain(
-      'label "3.0" is not one of the 2 classes (1 row, first on this line); these examples count as wrong. Did you mean "3"?',
+      'label "3.0" is not one of the 2 classes of the test labels (1 row, first on this line); it is scored as a class no test example has: these examples count as wrong, and its F1 of 0 counts in macro F1 and the zero-F1 count. Did you mean "3"?',
     );
     expect(warnings.join('\n')).toContain('Did you mean "cat"? Labels are case-sensitive.');
+  });
+
+  it('lists the classes in an unknown-label finding in the natural order the tables use', async () => {
+    const context = await dirs(
+      { 'predictions.csv': 'id,label\n1,c10\n2,c2\n3,x\n' },
+      { 'labels.csv': 'id,label\n1,c10\n2,c2\n3,b\n' },
+    );
+    const outcome = await grade({}, context);
+    expect(outcome.tables![0]!.rows.map((row) => row[0])).toEqual(['b', 'c2', 'c10', 'x']);
+    const unknown = messages(outcome.findings, 'warning').find((message) => message.includes('"x"'));
+    expect(unknown).toMatch(/The classes are "b", "c2", "c10"\.$/);
+    // With `classes`, their configured order is the display order, in tables and findings alike.
+    const configured = await grade({ classes: ['c10', 'b', 'c2'] }, context);
+    expect(messages(configured.findings, 'warning').join('\n')).toContain(
+      'The classes are "c10", "b", "c2".',
+    );
   });
 
   it('lists at most 20 findings of a kind, then says how many more', async () => {
@@ -426,11 +444,15 @@ describe('predictions check: agrees with a plain reference implementation', () =
     };
   }
 
-  /** The scoring rules written the obvious way: first prediction per id, others wrong, macro over scored classes. */
+  /**
+   * The scoring rules written the obvious way: first prediction per id, others wrong; the classes are
+   * the true labels and the labels predicted for test ids (scikit-learn's union), macro over those.
+   */
   function reference(labels: [string, string][], predictions: [string, string][]) {
     const first = new Map<string, string>();
     for (const [id, label] of predictions) if (!first.has(id)) first.set(id, label);
-    const classes = [...new Set(labels.map(([, label]) => label))];
+    const guesses = labels.map(([id]) => first.get(id)?.trim() ?? '').filter((guess) => guess !== '');
+    const classes = [...new Set([...labels.map(([, label]) => label), ...guesses])];
     const count = (test: (truth: string, guess: string | undefined) => boolean) =>
       labels.filter(([id, truth]) => test(truth, first.get(id)?.trim())).length;
     const f1s = classes.map((k) => {
