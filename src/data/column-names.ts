@@ -42,7 +42,9 @@ export function locateColumns(
 
 /**
  * `no "label" column; the columns found are "id", "pred". Did you mean "pred" for "label"?` plus what the
- * file should look like. For JSONL the same words speak of keys of the object.
+ * file should look like. For JSONL the same words speak of keys of the object. A CSV first line that
+ * looks like data (a number among its fields and no wanted name in any case) is called that, and its
+ * values are not offered as column names.
  */
 export function missingColumnsMessage(
   file: string,
@@ -56,6 +58,10 @@ export function missingColumnsMessage(
   const quoted = absent.map((name) => `"${name}"`).join(' and ');
   const listed = found.slice(0, 20).map((name) => quoteValue(name));
   const shown = found.length === 0 ? '(nothing)' : `${listed.join(', ')}${found.length > 20 ? ', …' : ''}`;
+  const example = [wanted.id, wanted.label].filter((name) => name !== null).join(',');
+  if (format === 'csv' && looksLikeData(found, wanted)) {
+    return `${file} line ${line}: no ${quoted} ${noun}; the first line holds ${shown}, which looks like data, not a header: add the header row "${example}" as the first line.`;
+  }
   const taken: (string | null)[] = [wanted.id, wanted.label];
   const hints = absent
     .map((name) => {
@@ -64,14 +70,10 @@ export function missingColumnsMessage(
       return guess === undefined ? '' : ` Did you mean ${quoteValue(guess)} for "${name}"?`;
     })
     .join('');
-  const example = [wanted.id, wanted.label].filter((name) => name !== null).join(',');
-  const looksLikeData = found.length > 0 && found.some((name) => /^-?[\d.]+(e-?\d+)?$/i.test(name));
   const advice =
     format === 'jsonl'
       ? ` Each line must be an object with these keys, e.g. {"${wanted.id ?? 'id'}": 1, "${wanted.label}": "cat"}.`
-      : looksLikeData
-        ? ` The first line looks like data, not a header: add the header row "${example}" as the first line.`
-        : ` The first line must be a header naming the columns, e.g. "${example}" (names are case-sensitive).`;
+      : ` The first line must be a header naming the columns, e.g. "${example}" (names are case-sensitive).`;
   return `${file} line ${line}: no ${quoted} ${noun}; the ${noun}s found are ${shown}.${hints}${advice}`;
 }
 
@@ -80,7 +82,7 @@ export function missingColumnsMessage(
  * the only column not spoken for (`id,prediction` → "prediction" for "label").
  */
 export function suggestColumn(wanted: string, found: string[], taken: (string | null)[]): string | undefined {
-  const candidates = found.filter((name) => !taken.includes(name) && name !== '');
+  const candidates = found.filter((name) => !taken.includes(name) && name !== '' && !isNumber(name));
   const lower = wanted.toLowerCase();
   const sameLetters = candidates.find((name) => name.toLowerCase() === lower);
   if (sameLetters) return sameLetters;
@@ -91,6 +93,17 @@ export function suggestColumn(wanted: string, found: string[], taken: (string | 
     if (distance < bestDistance) [best, bestDistance] = [name, distance];
   }
   return best ?? (candidates.length === 1 ? candidates[0] : undefined);
+}
+
+/** A number such as `3`, `-0.5` or `1e-3`: a data value, never a column name to suggest. */
+function isNumber(name: string): boolean {
+  return /^-?[\d.]+(e-?\d+)?$/i.test(name);
+}
+
+/** A header line names columns; a line with a number among its fields and no wanted name is data. */
+function looksLikeData(found: string[], wanted: WantedColumns): boolean {
+  const names = [wanted.id, wanted.label].flatMap((name) => (name === null ? [] : [name.toLowerCase()]));
+  return found.some(isNumber) && !found.some((name) => names.includes(name.toLowerCase()));
 }
 
 /** Levenshtein distance; inputs are header names, so the quadratic cost is irrelevant. */

@@ -323,7 +323,7 @@ describe('predictions check: unusable predictions fail', () => {
       'a file without a header',
       { 'predictions.csv': '1,cat\n2,dog\n' },
       {},
-      'The first line looks like data, not a header: add the header row "id,label"',
+      'the first line holds "1", "cat", which looks like data, not a header: add the header row "id,label"',
     ],
     [
       'a misnamed column',

@@ -160,6 +160,23 @@ describe('parseLabelFile: file-level problems', () => {
   });
 });
 
+describe('parseLabelFile: a file without a header row', () => {
+  it('says the first line looks like data, without offering its values as column names', () => {
+    expect(parseError('1,cat\n2,dog\n').message).toBe(
+      'predictions.csv line 1: no "id" and "label" column; the first line holds "1", "cat", which looks like data, not a header: add the header row "id,label" as the first line.',
+    );
+    // "bird" is two edits from "id", "3" one from "id": data still, not a misspelt header.
+    expect(parseError('17,bird\n').message).not.toContain('Did you mean');
+    expect(parseError('0,0.93,3\n1,0.2,4\n').message).not.toContain('Did you mean');
+  });
+
+  it('still treats a line naming a wanted column as a header, and never suggests a number for a name', () => {
+    expect(parseError('id,pred,0,1\n1,cat,0.9,0.1\n').message).toBe(
+      'predictions.csv line 1: no "label" column; the columns found are "id", "pred", "0", "1". Did you mean "pred" for "label"? The first line must be a header naming the columns, e.g. "id,label" (names are case-sensitive).',
+    );
+  });
+});
+
 describe('parseLabelFile: JSONL', () => {
   it('reads ids and labels of any JSON scalar type; null is an invalid label', () => {
     const text =
