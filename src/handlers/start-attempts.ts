@@ -92,15 +92,24 @@ const OUTSIDE_BUDGET: readonly AttemptTrigger[] = ['regrade', 'retry'];
 
 /**
  * True when the student has used the assignment's graded attempts (`attempts.max`); then a completed,
- * neutral check run explains it. Attempts still in flight are not counted: a newer push supersedes them.
+ * neutral check run explains it. Used are the student's completed attempts and those a runner has
+ * picked up (a newer push cannot supersede them, so grading this one too would exceed the budget);
+ * queued ones are not, as this push supersedes them. The other event of a commit already attempted
+ * (its push, then its pull request) adds no attempt, so it is never refused.
  */
 async function budgetUsed(deps: AppDeps, github: GitHub, submission: Submission, assignment: Assignment) {
   const max = assignment.attempts?.max;
   if (max === undefined || OUTSIDE_BUDGET.includes(submission.trigger)) return false;
   const repository = `${submission.owner}/${submission.name}`;
-  const used = await deps.ledger.countGradedAttempts(repository, assignment.id);
+  const budget = await deps.ledger.attemptBudget(repository, assignment.id, submission.sha);
+  if (budget.commitAttempted && submission.trigger !== 'rerequested') return false;
+  const used = budget.graded + budget.running;
   if (used < max) return false;
   const keep = assignment.attempts?.keep ?? 'best';
+  const stands =
+    budget.running === 0
+      ? `Your ${keep} attempt stands.`
+      : `${budget.running} of them ${budget.running === 1 ? 'is' : 'are'} still being graded: one that ends without a grade (an infrastructure error or a timeout) does not count, and you can push again then. Your ${keep} attempt stands once grading ends.`;
   await github.rest.checks.create({
     owner: submission.owner,
     repo: submission.name,
@@ -110,7 +119,7 @@ async function budgetUsed(deps: AppDeps, github: GitHub, submission: Submission,
     conclusion: 'neutral',
     output: {
       title: `Attempt budget used (${used} of ${max})`,
-      summary: `This commit was not graded: ${assignment.title} allows ${max} graded attempt${max === 1 ? '' : 's'}, and all have been used. Your ${keep} attempt stands. Ask an instructor if you need another (they can regrade).`,
+      summary: `This commit was not graded: ${assignment.title} allows ${max} graded attempt${max === 1 ? '' : 's'}, and all have been used. ${stands} Ask an instructor if you need another (they can regrade).`,
     },
   });
   return true;

@@ -101,6 +101,16 @@ export interface NewManualScore {
 /** Manual scores of one repository and assignment, by criterion id. */
 export type ManualScores = Record<string, { points: number; note?: string; by: string }>;
 
+/** What the ledger knows about an attempt budget (see {@link Ledger.attemptBudget}). */
+export interface AttemptBudget {
+  /** Student-started attempts that completed (infra_error, timed_out, superseded, invalid_results do not). */
+  graded: number;
+  /** Student-started attempts a runner has picked up and not finished: a newer push cannot supersede them. */
+  running: number;
+  /** True when the commit already has a push or pull-request attempt: its other event adds none. */
+  commitAttempted: boolean;
+}
+
 /** The grade ledger. All methods are safe to call from several processes sharing one PostgreSQL. */
 export interface Ledger {
   /** True the first time a delivery id is seen; false for a redelivery. */
@@ -138,8 +148,11 @@ export interface Ledger {
   /** Stores (or replaces) the results and score of an attempt. */
   saveResults(attemptId: string, results: Results, score: AssignmentScore): Promise<void>;
   getResults(attemptId: string): Promise<{ results: Results; score: AssignmentScore } | undefined>;
-  /** Attempts that used the budget: completed ones (infra_error, timed_out, superseded, invalid_results do not count). */
-  countGradedAttempts(repository: string, assignmentId: string): Promise<number>;
+  /**
+   * Where the attempt budget of a repository and assignment stands for a new attempt at `sha`. Only
+   * student-started attempts (push, pull request, re-run) use it; an instructor's regrade does not.
+   */
+  attemptBudget(repository: string, assignmentId: string, sha: string): Promise<AttemptBudget>;
   /** Scored attempts of a repository and assignment, oldest first. */
   listScores(
     repository: string,

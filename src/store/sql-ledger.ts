@@ -8,6 +8,7 @@ import type { AssignmentScore } from '../results/score-types.js';
 import { type AttemptRow, attemptFromRow, patchAssignments } from './attempt-row.js';
 import type {
   Attempt,
+  AttemptBudget,
   AttemptPatch,
   AttemptState,
   Ledger,
@@ -20,6 +21,8 @@ import type { SqlClient } from './sql-client.js';
 
 /** Triggers that grade a commit at most once per assignment (matches the partial unique index). */
 const ONCE_PER_COMMIT = new Set(['push', 'pull_request']);
+/** Triggers a student starts, which use the attempt budget (an instructor's regrade does not). */
+const STUDENT_TRIGGERS = `('push', 'pull_request', 'rerequested')`;
 
 const INSERT_ATTEMPT = `
 INSERT INTO attempts (id, course_id, assignment_id, repository, repository_id, student_id, student_login,
@@ -151,12 +154,22 @@ export class SqlLedger implements Ledger {
     return row && { results: row.results, score: row.score };
   }
 
-  async countGradedAttempts(repository: string, assignmentId: string): Promise<number> {
-    const [row] = await this.db.query<{ n: number }>(
-      `SELECT count(*)::integer AS n FROM attempts WHERE repository = $1 AND assignment_id = $2 AND state = 'completed'`,
-      [repository, assignmentId],
+  async attemptBudget(repository: string, assignmentId: string, sha: string): Promise<AttemptBudget> {
+    // "Running" is the complement of what supersedeQueued takes: open, and picked up by a runner.
+    const [row] = await this.db.query<{ graded: number; running: number; commit: number }>(
+      `SELECT
+         count(*) FILTER (WHERE trigger IN ${STUDENT_TRIGGERS} AND state = 'completed')::integer AS graded,
+         count(*) FILTER (WHERE trigger IN ${STUDENT_TRIGGERS} AND (state = 'running'
+           OR (state IN ('queued', 'dispatched') AND started_at IS NOT NULL)))::integer AS running,
+         count(*) FILTER (WHERE sha = $3 AND trigger IN ('push', 'pull_request'))::integer AS commit
+       FROM attempts WHERE repository = $1 AND assignment_id = $2`,
+      [repository, assignmentId, sha],
     );
-    return Number(row?.n ?? 0);
+    return {
+      graded: Number(row?.graded ?? 0),
+      running: Number(row?.running ?? 0),
+      commitAttempted: Number(row?.commit ?? 0) > 0,
+    };
   }
 
   async listScores(

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Ledger } from '../../src/store/ledger-types.js';
+import type { AttemptState, AttemptTrigger, Ledger } from '../../src/store/ledger-types.js';
 import {
   API,
   asserting,
@@ -234,6 +234,123 @@ describe('push', () => {
     const tag = { ...push(), ref: 'refs/tags/v1' };
     await deliver(app, 'push', deleted);
     await deliver(app, 'push', tag);
+  });
+});
+
+describe('push: the attempt budget', () => {
+  const harness = useAppHarness();
+  let app: Harness;
+  let ledger: Ledger;
+  // A fresh student per test, in a repository of their own, so that no earlier test's attempts count.
+  let login = '';
+  let repository = '';
+  beforeEach(() => {
+    SHA = randomSha();
+    app = harness.app();
+    ledger = harness.ledger();
+    login = `s${randomSha().slice(0, 8)}`;
+    repository = `ml-course/m4-${login}`;
+  });
+
+  type Payload = Record<string, unknown> & { repository: object; sender: object };
+
+  /** `payload` moved to this test's student and repository. */
+  function own<P extends Payload>(payload: P): P {
+    const ids = { id: 820000, name: `m4-${login}`, full_name: repository };
+    return {
+      ...payload,
+      repository: { ...payload.repository, ...ids },
+      sender: { ...payload.sender, login, id: 920000 },
+    };
+  }
+
+  function ownPush() {
+    return own({ ...fixture<Payload>('push'), after: SHA });
+  }
+
+  function ownPullRequest() {
+    const payload = own(fixture<Payload & { pull_request: { head: object } }>('pull_request.synchronize'));
+    payload.pull_request.head = { ...payload.pull_request.head, sha: SHA, repo: { id: 820000 } };
+    return payload;
+  }
+
+  /** An earlier attempt of this student in `state`, started by `trigger`. */
+  async function earlier(state: AttemptState, trigger: AttemptTrigger = 'push', sha = randomSha()) {
+    const { attempt } = await ledger.createAttempt({
+      courseId: 'ml-systems-demo',
+      assignmentId: 'milestone-4',
+      repository,
+      repositoryId: 820000,
+      studentId: 920000,
+      studentLogin: login,
+      sha,
+      trigger,
+    });
+    const started = state === 'running' || state === 'completed' ? { startedAt: new Date() } : {};
+    await ledger.updateAttempt(attempt.id, { state, ...started });
+    return attempt;
+  }
+
+  function withBudget(max: number) {
+    mockToken();
+    mockConfig(
+      COURSE_YAML.replace('attempts: { max: 20, keep: best }', `attempts: { max: ${max}, keep: best }`),
+    );
+  }
+
+  function expectRefused(title: string, summary: string) {
+    nock(API)
+      .post(
+        `/repos/${repository}/check-runs`,
+        asserting((body) => {
+          expect(body).toMatchObject({ head_sha: SHA, status: 'completed', conclusion: 'neutral' });
+          expect(body.output.title).toBe(title);
+          expect(body.output.summary).toContain(summary);
+        }),
+      )
+      .reply(201, { id: 4400301 });
+  }
+
+  function expectGraded(runId: number) {
+    nock(API)
+      .post(
+        `/repos/${repository}/check-runs`,
+        asserting((body) => expect(body).toMatchObject({ head_sha: SHA, status: 'queued' })),
+      )
+      .reply(201, { id: runId });
+    nock(API)
+      .post('/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches')
+      .reply(200, { workflow_run_id: runId });
+  }
+
+  it('counts an attempt that a runner has picked up: a newer push cannot supersede it', async () => {
+    await earlier('completed');
+    await earlier('running');
+    withBudget(2);
+    expectRefused(
+      'Attempt budget used (2 of 2)',
+      '1 of them is still being graded: one that ends without a grade (an infrastructure error or a timeout) does not count, and you can push again then.',
+    );
+    await deliver(app, 'push', ownPush());
+  });
+
+  it('does not count queued attempts the push supersedes, regrades, timeouts or infrastructure errors', async () => {
+    await earlier('completed');
+    await earlier('completed', 'regrade');
+    await earlier('timed_out');
+    await earlier('infra_error');
+    const queued = await earlier('queued');
+    withBudget(2);
+    expectGraded(4400302);
+    await deliver(app, 'push', ownPush());
+    expect((await ledger.getAttempt(queued.id))?.state).toBe('superseded');
+  });
+
+  it('does not refuse the pull request of a commit that its push already had graded', async () => {
+    await earlier('completed', 'push', SHA);
+    withBudget(1);
+    // Nothing else is mocked: a neutral check run on the graded commit would be an unmatched request.
+    await deliver(app, 'pull_request', ownPullRequest());
   });
 });
 

@@ -113,15 +113,33 @@ describe.each(backends().map((make) => [make().name, make] as const))(
       expect((await ledger.getAttempt(elsewhere.id))?.state).toBe('queued');
     });
 
-    it('counts only completed attempts against the budget', async () => {
+    it('counts student-started completed and running attempts against the budget', async () => {
       const base = newAttempt();
       const states = ['completed', 'infra_error', 'timed_out', 'superseded', 'invalid_results', 'completed'];
       for (const [i, state] of states.entries()) {
         const { attempt } = await ledger.createAttempt({ ...base, sha: String(i).repeat(40) });
         await ledger.updateAttempt(attempt.id, { state: state as 'completed' });
       }
-      expect(await ledger.countGradedAttempts(base.repository, 'm4')).toBe(2);
-      expect(await ledger.countGradedAttempts(base.repository, 'other')).toBe(0);
+      const regrade = await ledger.createAttempt({ ...base, sha: '0'.repeat(40), trigger: 'regrade' });
+      await ledger.updateAttempt(regrade.attempt.id, { state: 'completed' });
+      const rerun = await ledger.createAttempt({ ...base, sha: '6'.repeat(40), trigger: 'rerequested' });
+      await ledger.updateAttempt(rerun.attempt.id, { state: 'running', startedAt: new Date() });
+      const picked = await ledger.createAttempt({ ...base, sha: '7'.repeat(40) });
+      await ledger.updateAttempt(picked.attempt.id, { state: 'dispatched', startedAt: new Date() });
+      await ledger.createAttempt({ ...base, sha: '8'.repeat(40) }); // queued: a new push supersedes it
+      expect(await ledger.attemptBudget(base.repository, 'm4', '9'.repeat(40))).toEqual({
+        graded: 2,
+        running: 2,
+        commitAttempted: false,
+      });
+      expect((await ledger.attemptBudget(base.repository, 'm4', '1'.repeat(40))).commitAttempted).toBe(true);
+      // Only a re-run exists for this commit: its push or pull request would be a new attempt.
+      expect((await ledger.attemptBudget(base.repository, 'm4', '6'.repeat(40))).commitAttempted).toBe(false);
+      expect(await ledger.attemptBudget(base.repository, 'other', '1'.repeat(40))).toEqual({
+        graded: 0,
+        running: 0,
+        commitAttempted: false,
+      });
     });
 
     it('lists pending attempts oldest first', async () => {
