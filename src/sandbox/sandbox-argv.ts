@@ -2,7 +2,6 @@
  * Builds the command line that runs a student command under one isolation mechanism. Kept pure (no
  * I/O) so the exact mounts and limits can be asserted in tests and read in one place.
  */
-import path from 'node:path';
 import { isInside } from '../files/path-inside.js';
 import type { SandboxMode } from './sandbox-mode.js';
 import type { SandboxPolicy } from './sandbox-spec.js';
