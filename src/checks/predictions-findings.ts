@@ -12,6 +12,7 @@
  */
 
 import type { Alignment, RowExamples } from '../data/align-by-id.js';
+import { MAX_CLASSES, MAX_UNKNOWN_LABELS } from '../data/hidden-labels.js';
 import { idText, type LabelRows } from '../data/label-rows.js';
 import type { PredictedClasses, UnknownLabel } from '../data/predicted-classes.js';
 import { quoteValue } from '../data/quote-value.js';
@@ -130,7 +131,8 @@ function unknownLabelMessage(unknown: UnknownLabel, { labelName, classNames }: P
   const name = labelName(unknown.code);
   const rows = `${unknown.count.toLocaleString('en-US')} row${unknown.count === 1 ? '' : 's'}, first on this line`;
   if (name === undefined) {
-    return `labels outside the class set (${rows}); these examples count as wrong. There are too many distinct ones to name each or to score them as classes.`;
+    const limits = `${MAX_UNKNOWN_LABELS.toLocaleString('en-US')} new labels or ${MAX_CLASSES.toLocaleString('en-US')} classes in all`;
+    return `labels outside the class set (${rows}); these examples count as wrong. Past ${limits}, further labels are lumped together here: not named, and not scored as classes.`;
   }
   const quoted = quoteValue(name);
   const hint = labelHint(name, classNames);

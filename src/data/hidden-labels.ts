@@ -21,7 +21,7 @@ export const MAX_CLASSES = 2000;
  * Distinct labels outside the class set that a predictions file may introduce before they are lumped;
  * without `classes`, also no more than the class set has room for under {@link MAX_CLASSES}.
  */
-const MAX_UNKNOWN_LABELS = 1000;
+export const MAX_UNKNOWN_LABELS = 1000;
 
 /**
  * Where the hidden data lies and how much of a file may be read: the part of a check's grading

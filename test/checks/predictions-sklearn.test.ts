@@ -128,6 +128,25 @@ describe('predictions check: scikit-learn conventions without `classes`', () => 
   });
 });
 
+describe('predictions check: predicted-only labels at the class limit', () => {
+  it('scores no more than 2,000 classes: labels past that count as wrong, lumped in one finding', async () => {
+    const labels = Array.from({ length: 2000 }, (_, k) => `${k},c${k}`).join('\n');
+    const guesses = Array.from({ length: 2000 }, (_, k) => `${k},${k < 3 ? `new${k}` : `c${k}`}`).join('\n');
+    const context = {
+      submissionDir: await tempDir({ 'predictions.csv': `id,label\n${guesses}\n` }),
+      dataDir: await tempDir({ 'labels.csv': `id,label\n${labels}\n` }),
+      limits: DEFAULT_LIMITS,
+    };
+    const outcome = await grade({}, context);
+    // c0, c1, c2 have F1 0 (never predicted), the other 1,997 F1 1; new0–new2 are no classes.
+    expect(outcome.metrics).toMatchObject({ classes: 2000, unknown_labels: 3, zero_f1_classes: 3 });
+    expectClose(outcome.metrics!.macro_f1, 1997 / 2000, 'macro_f1');
+    expect(outcome.findings!.map((finding) => finding.message)).toContain(
+      'predictions.csv line 2: labels outside the class set (3 rows, first on this line); these examples count as wrong. Past 1,000 new labels or 2,000 classes in all, further labels are lumped together here: not named, and not scored as classes.',
+    );
+  });
+});
+
 describe('predictions check: a predicted-only label, worked by hand', () => {
   // Labels 1–6: cat cat cat dog dog bird. Predictions: cat cat fish dog dog bird.
   //   cat  tp 2 fp 0 fn 1 → P 1, R 2/3, F1 2·2/(4+0+1) = 0.8
