@@ -54,14 +54,15 @@ function bwrapMounts(layout: SandboxLayout): string[] {
   args.push('--unshare-uts', '--unshare-cgroup-try', '--hostname', 'sandbox');
   if (layout.uid === undefined) args.push('--unshare-user', '--disable-userns');
   for (const dir of SYSTEM_DIRS) args.push('--ro-bind-try', dir, dir);
-  const extra = [...layout.runtime.bind, ...layout.policy.bindReadOnly];
-  // bwrap would create missing parents like /root with mode 0700, unreadable to the sandbox uid.
-  for (const parent of new Set(extra.flatMap(ancestors))) args.push('--perms', '0755', '--dir', parent);
-  for (const dir of extra) args.push('--ro-bind', dir, dir);
   args.push('--proc', '/proc', '--dev', '/dev');
   if (layout.gpuDevices.length > 0) args.push('--ro-bind-try', '/sys', '/sys');
   for (const device of layout.gpuDevices) args.push('--dev-bind', device, device);
   args.push('--size', String(layout.policy.tmpMb * 1024 * 1024), '--tmpfs', '/tmp');
+  // After /tmp's tmpfs, or a runtime or bind_ro path under /tmp would be covered by it.
+  const extra = [...layout.runtime.bind, ...layout.policy.bindReadOnly];
+  // bwrap would create missing parents like /root with mode 0700, unreadable to the sandbox uid.
+  for (const parent of new Set(extra.flatMap(ancestors))) args.push('--perms', '0755', '--dir', parent);
+  for (const dir of extra) args.push('--ro-bind', dir, dir);
   args.push('--bind', layout.workDir, SANDBOX_WORKDIR);
   if (layout.ioDir) args.push('--bind', layout.ioDir, SANDBOX_IODIR);
   const mounted = [...SYSTEM_DIRS, ...layout.runtime.bind, ...layout.policy.bindReadOnly];

@@ -46,6 +46,17 @@ describe('sandbox command line', () => {
     expect(argv).not.toContain('/elsewhere/hidden');
   });
 
+  it("mounts a runtime that lives under /tmp after /tmp's own tmpfs, so the tmpfs cannot cover it", () => {
+    const venv = '/tmp/course/venv';
+    const { argv } = sandboxArgv(layout({ runtime: { bind: [venv], path: [`${venv}/bin`] } }));
+    const tmpfs = argv.findIndex((arg, i) => arg === '--tmpfs' && argv[i + 1] === '/tmp');
+    const bind = argv.findIndex((arg, i) => arg === '--ro-bind' && argv[i + 1] === venv);
+    const parent = argv.findIndex((arg, i) => arg === '--dir' && argv[i + 1] === '/tmp/course');
+    expect(tmpfs).toBeGreaterThan(0);
+    expect(parent).toBeGreaterThan(tmpfs);
+    expect(bind).toBeGreaterThan(parent);
+  });
+
   it('uses a user namespace instead of a dedicated uid when not root', () => {
     const { argv } = sandboxArgv(layout({ uid: undefined }));
     expect(argv).toContain('--unshare-user');
