@@ -67,13 +67,38 @@ async function probeMode(mode: SandboxMode): Promise<boolean> {
 /** Resolves the policy's mode to the mechanism to use, or throws {@link SandboxUnavailableError}. */
 export async function chooseMode(policy: SandboxPolicy): Promise<SandboxMode> {
   if (policy.mode === 'none') return 'none';
-  if (policy.mode !== 'unshare' && (await modeWorks('bwrap'))) return 'bwrap';
-  if (policy.mode === 'bwrap') {
+  const bwrap = policy.mode !== 'unshare' && (await modeWorks('bwrap'));
+  const unshare = !bwrap && policy.mode !== 'bwrap' && (await modeWorks('unshare'));
+  return pickMode(policy.mode, { bwrap, unshare, root: process.getuid?.() === 0 });
+}
+
+/** What this machine offers, as probed. */
+export interface ModeFacts {
+  bwrap: boolean;
+  unshare: boolean;
+  /** The grader runs as root (it can switch student code to a dedicated uid). */
+  root: boolean;
+}
+
+/**
+ * The decision behind {@link chooseMode}, pure so that every combination is tested. unshare needs a
+ * root grader: as non-root it can only map the runner's own uid, so student code would run as the
+ * runner's user and see everything the runner can (its credentials, the hidden data, the config).
+ */
+export function pickMode(requested: SandboxPolicy['mode'], facts: ModeFacts): SandboxMode {
+  if (requested === 'none') return 'none';
+  if (requested !== 'unshare' && facts.bwrap) return 'bwrap';
+  if (requested === 'bwrap') {
     throw new SandboxUnavailableError(
       'sandbox mode "bwrap" was requested but bubblewrap cannot create a sandbox here; install it (apt-get install -y bubblewrap) or allow user namespaces',
     );
   }
-  if (await modeWorks('unshare')) return 'unshare';
+  if (facts.unshare && !facts.root) {
+    throw new SandboxUnavailableError(
+      "without bubblewrap student code would run under unshare as the runner's own user, able to read its credentials and the hidden data; install bubblewrap (apt-get install -y bubblewrap) or run the grader as root",
+    );
+  }
+  if (facts.unshare) return 'unshare';
   throw new SandboxUnavailableError(
     'no sandbox is available to run student code: install bubblewrap (apt-get install -y bubblewrap) or util-linux unshare; for trusted local use only, set `sandbox: { mode: none }` in the check',
   );
