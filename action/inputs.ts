@@ -12,10 +12,16 @@ export interface ActionInputs {
   attemptId: string | undefined;
   repository: string | undefined;
   sha: string | undefined;
+  /** The per-dispatch key the app minted to sign the results (masked, and gone from the environment). */
+  resultsKey: string | undefined;
 }
+
+/** The runner passes the `results-key` input in this environment variable. */
+const RESULTS_KEY_ENV = 'INPUT_RESULTS-KEY';
 
 /** Reads the inputs; throws with the input's name when one is malformed. */
 export function readInputs(): ActionInputs {
+  const resultsKey = readResultsKey();
   const optional = (name: string) => core.getInput(name) || undefined;
   const sha = optional('sha');
   if (sha !== undefined && !/^[0-9a-f]{40}$/.test(sha))
@@ -23,14 +29,42 @@ export function readInputs(): ActionInputs {
   const repository = optional('repository');
   if (repository !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(repository))
     throw new Error(`Invalid input 'repository': "${repository}". Expected format {owner}/{repo}.`);
+  const config = path.resolve(core.getInput('config', { required: true }));
+  const submission = path.resolve(core.getInput('submission', { required: true }));
+  const results = path.resolve(core.getInput('results') || 'mlgrade-results.json');
+  // Whatever is at the results path is replaced, so it must never hold something the step needs.
+  const needed: [string, string][] = [
+    ['the working directory', process.cwd()],
+    ["the 'config' file", config],
+    ["the 'submission' checkout", submission],
+  ];
+  for (const [name, dir] of needed)
+    if (dir === results || dir.startsWith(`${results}${path.sep}`))
+      throw new Error(
+        `Invalid input 'results': ${results} holds ${name}, and whatever is at the results path is replaced. Name a file of its own, e.g. mlgrade-results.json.`,
+      );
   return {
-    config: path.resolve(core.getInput('config', { required: true })),
-    submission: path.resolve(core.getInput('submission', { required: true })),
+    config,
+    submission,
     assignment: core.getInput('assignment', { required: true }),
     data: optional('data') && path.resolve(optional('data')!),
-    results: path.resolve(core.getInput('results') || 'mlgrade-results.json'),
+    results,
     attemptId: optional('attempt-id'),
     repository,
     sha,
+    resultsKey,
   };
+}
+
+/** The signing key: masked in the log, and removed from the environment so no child process inherits it. */
+function readResultsKey(): string | undefined {
+  const key = core.getInput('results-key') || undefined;
+  delete process.env[RESULTS_KEY_ENV];
+  if (key === undefined) return undefined;
+  core.setSecret(key);
+  if (!/^[0-9a-f]{64}$/.test(key))
+    throw new Error(
+      "Invalid input 'results-key': expected the 64 hexadecimal characters the mlgrade app dispatched; pass the workflow input results_key unchanged.",
+    );
+  return key;
 }

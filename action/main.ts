@@ -3,13 +3,16 @@
  *   1. load and validate the course config (the grader repository's checkout, never the student's);
  *   2. pick the assignment and the hidden data directory;
  *   3. grade the submission, score it;
- *   4. write mlgrade-results.json (schema-validated) for the app to collect.
+ *   4. write mlgrade-results.json (schema-validated) for the app to collect, replacing whatever was at
+ *      that path, and its signature with the dispatch's key (`<results>.sig`).
+ * Whatever was at the results path is removed first, so a step that fails leaves nothing to upload.
  */
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { formatProblem, loadConfig } from '../src/config/load-config.js';
 import type { Assignment, CourseConfig } from '../src/config/schema.js';
 import { configDataDir, gradeAndScore, writeResultsFile } from '../src/grading/grade-and-score.js';
 import type { Results } from '../src/results/results-schema.js';
+import { SIGNATURE_SUFFIX } from '../src/results/results-signature.js';
 import type { AssignmentScore } from '../src/results/score-types.js';
 import type { ActionInputs } from './inputs.js';
 
@@ -19,10 +22,14 @@ export interface ActionOutput {
   assignment: Assignment;
   results: Results;
   score: AssignmentScore;
+  /** The signature file written beside the results, when the step had a results key. */
+  signature: string | undefined;
 }
 
 /** Grades the submission and writes the results file. Throws with what to fix on bad inputs. */
 export async function main(inputs: ActionInputs): Promise<ActionOutput> {
+  for (const planted of [inputs.results, `${inputs.results}${SIGNATURE_SUFFIX}`])
+    await rm(planted, { recursive: true, force: true });
   // Without this, every check would report its own "not found" as an internal error.
   if (!(await stat(inputs.submission).catch(() => undefined))?.isDirectory()) {
     throw new Error(
@@ -51,6 +58,6 @@ export async function main(inputs: ActionInputs): Promise<ActionOutput> {
       ...(inputs.attemptId ? { attemptId: inputs.attemptId } : {}),
     },
   });
-  await writeResultsFile(inputs.results, results, score);
-  return { course, assignment, results, score };
+  const signature = await writeResultsFile(inputs.results, results, score, { signingKey: inputs.resultsKey });
+  return { course, assignment, results, score, signature };
 }

@@ -17,6 +17,7 @@ export async function run(): Promise<void> {
     const inputs = readInputs();
     output = await main(inputs);
     core.setOutput('results', inputs.results);
+    core.setOutput('signature', output.signature ?? '');
     core.setOutput('points', output.score.points);
     core.setOutput('max-points', output.score.maxPoints);
     annotate(output);

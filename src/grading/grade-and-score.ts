@@ -3,10 +3,12 @@
  * app scores collected results with the same `scoreResults`), and write the results file after
  * validating it against its own contract.
  */
-import { writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Assignment, CourseConfig } from '../config/schema.js';
 import type { CheckResult, Results } from '../results/results-schema.js';
+import { SIGNATURE_SUFFIX, signResults } from '../results/results-signature.js';
 import type { AssignmentScore, ManualScore } from '../results/score-types.js';
 import { validateResults } from '../results/validate-results.js';
 import { type GradeRequest, gradeSubmission } from './grade-submission.js';
@@ -47,14 +49,54 @@ export function configDataDir(course: CourseConfig, configFile: string): string 
   return dir === undefined ? undefined : path.resolve(path.dirname(configFile), dir);
 }
 
-/** Writes `mlgrade-results.json` (results with the score); refuses to write a file that breaks the contract. */
+/**
+ * Writes `mlgrade-results.json` (results with the score); refuses to write a file that breaks the
+ * contract. With `signingKey` (the grader action's per-dispatch key), also writes the signature to
+ * `<file>.sig`; without it, removes whatever is there. Returns the signature file's path, if written.
+ */
 export async function writeResultsFile(
   file: string,
   results: Results,
   score: AssignmentScore,
-): Promise<void> {
+  options: { signingKey?: string | undefined } = {},
+): Promise<string | undefined> {
   const document = { ...results, score };
   const valid = validateResults(document);
   if (!valid.ok) throw new Error(`mlgrade produced invalid results (a bug):\n${valid.errors.join('\n')}`);
-  await writeFile(file, `${JSON.stringify(document, null, 2)}\n`);
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  await replaceFile(file, text);
+  const signatureFile = `${file}${SIGNATURE_SUFFIX}`;
+  if (options.signingKey === undefined) {
+    await removePlanted(signatureFile);
+    return undefined;
+  }
+  await replaceFile(signatureFile, `${signResults(options.signingKey, text)}\n`);
+  return signatureFile;
+}
+
+/**
+ * Puts `text` at `file` whatever was there. Where the workspace is writable by others (a previous job
+ * on a self-hosted runner, student code), the path may hold a symlink to a file elsewhere or a
+ * directory with a forged file inside; plain writeFile would follow the link or fail and leave the
+ * forgery. So: write a fresh file beside it (exclusive create, never an existing one), remove what is
+ * at the path (a link itself, not its target), and rename the fresh file into place.
+ */
+async function replaceFile(file: string, text: string): Promise<void> {
+  const fresh = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  await writeFile(fresh, text, { flag: 'wx', mode: 0o644 });
+  try {
+    await removePlanted(file);
+    await rename(fresh, file);
+  } catch (error) {
+    await rm(fresh, { force: true });
+    throw new Error(`Could not write ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Removes whatever is at `file` (a file, a symlink without its target, a directory tree). */
+async function removePlanted(file: string): Promise<void> {
+  await rm(file, { recursive: true, force: true });
 }

@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../action/runner.js';
+import { resultsKey, verifyResults } from '../../src/results/results-signature.js';
 import { validateResults } from '../../src/results/validate-results.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -26,6 +27,7 @@ vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),
   setOutput: vi.fn(),
   setFailed: vi.fn(),
+  setSecret: vi.fn(),
   info: vi.fn(),
   debug: vi.fn(),
   error: vi.fn(),
@@ -104,5 +106,61 @@ describe('the grade action', () => {
     await run();
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining("Invalid input 'submission'"));
     expect(summary.write).toHaveBeenCalledOnce();
+  });
+
+  describe('where the workspace is writable by others', () => {
+    const forged = '{"forged": true}\n';
+
+    it('replaces a planted symlink at the results path without following it', async () => {
+      const outside = path.join(await tempDir({ 'target.json': forged }), 'target.json');
+      await symlink(outside, out);
+      await run();
+
+      expect(core.setFailed).not.toHaveBeenCalled();
+      expect(await readFile(outside, 'utf8')).toBe(forged);
+      const results = JSON.parse(await readFile(out, 'utf8'));
+      expect(results.submission.attemptId).toBe('attempt-1');
+      expect(validateResults(results).ok).toBe(true);
+    });
+
+    it('removes a planted mlgrade-results.json/ directory and its forged file, and writes its own results', async () => {
+      await mkdir(out);
+      await writeFile(path.join(out, 'mlgrade-results.json'), forged);
+      await run();
+
+      expect(core.setFailed).not.toHaveBeenCalled();
+      const results = JSON.parse(await readFile(out, 'utf8'));
+      expect(results.submission.attemptId).toBe('attempt-1');
+    });
+
+    it('leaves nothing at the results path when grading fails', async () => {
+      await writeFile(out, forged);
+      vi.stubEnv('INPUT_ASSIGNMENT', 'milestone-9');
+      await run();
+
+      expect(core.setFailed).toHaveBeenCalled();
+      await expect(readFile(out, 'utf8')).rejects.toThrow(/ENOENT/);
+    });
+
+    it('refuses a results path that would replace the submission checkout', async () => {
+      vi.stubEnv('INPUT_RESULTS', 'examples/submissions');
+      await run();
+      expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining("Invalid input 'results'"));
+    });
+  });
+
+  it('signs the results with the dispatch key, masks the key and keeps it from child processes', async () => {
+    const key = resultsKey('app secret', 'a'.repeat(32));
+    await writeFile(`${out}.sig`, 'sha256=forged\n');
+    vi.stubEnv('INPUT_RESULTS-KEY', key);
+    await run();
+
+    expect(core.setFailed).not.toHaveBeenCalled();
+    expect(core.setSecret).toHaveBeenCalledWith(key);
+    expect(process.env['INPUT_RESULTS-KEY']).toBeUndefined();
+    const text = await readFile(out, 'utf8');
+    const signature = await readFile(`${out}.sig`, 'utf8');
+    expect(verifyResults(key, text, signature)).toBe(true);
+    expect(verifyResults(resultsKey('app secret', 'b'.repeat(32)), text, signature)).toBe(false);
   });
 });
