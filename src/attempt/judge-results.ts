@@ -1,6 +1,7 @@
 /**
  * What the app makes of the results file a grader run sent back for one attempt, without GitHub:
- *   1. no file: an infrastructure error when the run did not succeed, else invalid results;
+ *   1. a run that did not succeed (failure, cancelled, timed out, …): an infrastructure error, its
+ *      artifact never read, whatever it uploaded; a successful run without the file: invalid results;
  *   2. parse and validate the file as untrusted input;
  *   3. check it answers this attempt (attempt id, repository, sha, course, assignment);
  *   4. score it against the current config, with the instructor's manual scores and the late policy
@@ -42,6 +43,8 @@ export type ResultsFile =
   | { text: string }
   /** The run has no artifact of this name. */
   | { missing: string }
+  /** The run did not succeed, so its artifact of this name was not downloaded. */
+  | { notRead: string }
   /** The artifact was refused (expired, too large, not a results zip); the reason. */
   | { unreadable: string };
 
@@ -78,9 +81,18 @@ export interface Fault {
 /** Decides what a grader run's results file means for the attempt it answers. */
 export async function judgeResults(input: JudgeInput): Promise<Scored | Fault> {
   const { attempt, course, file } = input;
+  const conclusion = input.run.conclusion ?? 'no conclusion';
   if ('missing' in file) {
-    const why = `grader run ${input.run.id} finished (${input.run.conclusion ?? 'no conclusion'}) without the artifact ${file.missing}`;
-    return fault(input.run.conclusion !== 'success' ? 'infra_error' : 'invalid_results', why);
+    const why = `grader run ${input.run.id} finished (${conclusion}) without the artifact ${file.missing}`;
+    return fault(conclusion !== 'success' ? 'infra_error' : 'invalid_results', why);
+  }
+  // Only a grading step that succeeded wrote results; anything a failed run uploaded may be a planted file.
+  if (conclusion !== 'success' || 'notRead' in file) {
+    const uploaded = 'notRead' in file ? file.notRead : 'its results';
+    return fault(
+      'infra_error',
+      `grader run ${input.run.id} finished (${conclusion}); results of a run that did not succeed are not scored, so ${uploaded} was not read`,
+    );
   }
   if ('unreadable' in file) return fault('invalid_results', file.unreadable);
   let data: unknown;
@@ -127,7 +139,7 @@ function fault(state: Fault['state'], error: string): Fault {
         ? 'Grading infrastructure error (does not count as an attempt)'
         : 'Grading results were invalid',
       summary: infra
-        ? `The grading run did not produce results, so this attempt does not count. Use **Regrade** to try again.\n\n\`\`\`\n${error}\n\`\`\``
+        ? `The grading run did not produce results mlgrade can use, so this attempt does not count. Use **Regrade** to try again.\n\n\`\`\`\n${error}\n\`\`\``
         : `The grading run produced results mlgrade cannot trust; the instructor has been flagged.\n\n\`\`\`\n${error}\n\`\`\``,
     },
   };

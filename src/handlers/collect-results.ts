@@ -70,6 +70,8 @@ async function fetchResultsFile(github: GitHub, run: CompletedRun, attempt: Atte
   const name = artifactName(attempt.id);
   const artifact = run.artifacts.get(name);
   if (!artifact) return { missing: name };
+  // The grader workflow uploads only after the grading step succeeded: a failed run's artifact is not downloaded.
+  if (run.conclusion !== 'success') return { notRead: name };
   try {
     return { text: await downloadResults(github, run.owner, run.repo, artifact) };
   } catch (error) {

@@ -58,6 +58,23 @@ describe('judgeResults', () => {
     });
   });
 
+  it.each(['failure', 'cancelled', 'timed_out'])(
+    'never scores results of a run that finished %s, even valid ones: an infrastructure error',
+    async (conclusion) => {
+      const run = { id: 7, conclusion };
+      for (const file of [{ text: JSON.stringify(answering) }, { notRead: 'mlgrade-results-att-1' }]) {
+        const verdict = await judge(file, { run });
+        expect(verdict).toMatchObject({
+          state: 'infra_error',
+          error: expect.stringContaining(
+            `grader run 7 finished (${conclusion}); results of a run that did not succeed are not scored`,
+          ),
+          report: { conclusion: 'neutral' },
+        });
+      }
+    },
+  );
+
   it('fails unreadable, unparsable, off-schema and foreign results', async () => {
     expect(await judge({ unreadable: 'results artifact has expired' })).toMatchObject({
       state: 'invalid_results',

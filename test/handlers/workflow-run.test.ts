@@ -261,6 +261,41 @@ describe('workflow_run.completed', () => {
     expect(await app.ledger.getAttempt(attempt.id)).toMatchObject({ state: 'infra_error' });
   });
 
+  it.each(['failure', 'cancelled', 'timed_out'])(
+    'does not read the artifact of a run that finished %s: neutral infrastructure error saying why',
+    async (conclusion) => {
+      mockToken();
+      // Only the listing: a download of the (possibly planted) artifact would be an unmatched request.
+      nock(API)
+        .get(`${GRADER}/actions/runs/${RUN}/artifacts`)
+        .query(true)
+        .reply(200, {
+          artifacts: [{ id: 77, name: `mlgrade-results-${attempt.id}`, size_in_bytes: 300, expired: false }],
+        });
+      mockConfig();
+      nock(API)
+        .patch(
+          '/repos/ml-course/m4-alice/check-runs/4400101',
+          asserting((body) => {
+            expect(body.conclusion).toBe('neutral');
+            expect(body.output.title).toBe('Grading infrastructure error (does not count as an attempt)');
+            expect(body.output.summary).toContain(
+              `grader run ${RUN} finished (${conclusion}); results of a run that did not succeed are not scored, so mlgrade-results-${attempt.id} was not read`,
+            );
+          }),
+        )
+        .reply(200, {});
+
+      await deliver(app, 'workflow_run', runPayload(conclusion));
+      expect(await app.ledger.getAttempt(attempt.id)).toMatchObject({
+        state: 'infra_error',
+        conclusion: 'neutral',
+        error: expect.stringContaining(`finished (${conclusion})`),
+      });
+      expect(await app.ledger.getResults(attempt.id)).toBeFalsy();
+    },
+  );
+
   it('ignores runs it did not dispatch and runs outside the grader repository', async () => {
     const stranger = runPayload();
     stranger.workflow_run.id = 1;
