@@ -125,7 +125,7 @@ async function launch(request: SandboxRequest, mode: SandboxMode, runtime: Resol
     }
     const env = sandboxEnv(request, mode, workDir, runtime, devices.length > 0);
     const mountScript =
-      mode === 'unshare' ? await unshareSetup(request, runtime, workDir, root, hiddenPaths) : undefined;
+      mode === 'unshare' ? await unshareSetup(request, runtime, workDir, hiddenPaths) : undefined;
     const { argv, cwd } = sandboxArgv({
       mode,
       policy,
@@ -160,23 +160,22 @@ async function launch(request: SandboxRequest, mode: SandboxMode, runtime: Resol
   }
 }
 
-/** The script that gives an unshare sandbox its loopback and runtime, and hides the hidden data. */
+/** The script that gives an unshare sandbox its loopback, runtime and scratch, and hides the rest. */
 async function unshareSetup(
   request: SandboxRequest,
   runtime: ResolvedRuntime,
   workDir: string,
-  root: string,
-  hiddenPaths: string[],
+  hidden: string[],
 ) {
-  const stageRoot = path.join(root, 'stage');
   const visible = [
     ...[...runtime.bind, ...request.policy.bindReadOnly].map((dir) => ({ path: dir, writable: false })),
     { path: workDir, writable: true },
     ...(request.ioDir ? [{ path: request.ioDir, writable: true }] : []),
   ];
-  const plan = await planUnshareMounts(visible, hiddenPaths, stageRoot);
-  for (const entry of plan.remounts) await mkdir(entry.stage, { recursive: true });
-  return unshareSetupScript(plan);
+  // The runner's work directories hold the checkouts of the submission and of the course config.
+  const protect = [process.env.GITHUB_WORKSPACE, process.env.RUNNER_TEMP].filter((dir) => dir !== undefined);
+  const hiding = { hidden, protect, scratchMb: request.policy.tmpMb };
+  return unshareSetupScript(await planUnshareMounts(visible, hiding));
 }
 
 async function copySubmission(source: string, workDir: string, root: string, uid: number | undefined) {

@@ -57,7 +57,8 @@ function bwrapMounts(layout: SandboxLayout): string[] {
   args.push('--proc', '/proc', '--dev', '/dev');
   if (layout.gpuDevices.length > 0) args.push('--ro-bind-try', '/sys', '/sys');
   for (const device of layout.gpuDevices) args.push('--dev-bind', device, device);
-  args.push('--size', String(layout.policy.tmpMb * 1024 * 1024), '--tmpfs', '/tmp');
+  // Sticky and world-writable like a real /tmp: HOME and TMPDIR point here, and the run's uid is not root.
+  args.push('--perms', '01777', '--size', String(layout.policy.tmpMb * 1024 * 1024), '--tmpfs', '/tmp');
   // After /tmp's tmpfs, or a runtime or bind_ro path under /tmp would be covered by it.
   const extra = [...layout.runtime.bind, ...layout.policy.bindReadOnly];
   // bwrap would create missing parents like /root with mode 0700, unreadable to the sandbox uid.

@@ -11,8 +11,22 @@ afterAll(async () => {
 });
 
 /** Writes `files` under a fresh temporary directory and returns its path. */
-export async function tempDir(files: Record<string, string | Uint8Array> = {}): Promise<string> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-test-'));
+export function tempDir(files: Record<string, string | Uint8Array> = {}): Promise<string> {
+  return filledDir(os.tmpdir(), files);
+}
+
+/**
+ * Like {@link tempDir}, but under test/.tmp/ (git-ignored) instead of the system temporary directory:
+ * for paths that must lie outside /tmp, which the unshare sandbox covers with a private tmpfs.
+ */
+export async function repoTempDir(files: Record<string, string | Uint8Array> = {}): Promise<string> {
+  const base = path.resolve(import.meta.dirname, '..', '.tmp');
+  await mkdir(base, { recursive: true });
+  return filledDir(base, files);
+}
+
+async function filledDir(base: string, files: Record<string, string | Uint8Array>): Promise<string> {
+  const root = await mkdtemp(path.join(base, 'mlgrade-test-'));
   created.push(root);
   for (const [relative, content] of Object.entries(files)) {
     const target = path.join(root, relative);

@@ -10,7 +10,7 @@ import { describeSandbox, explainRun, limitHit } from '../../src/sandbox/explain
 import { runSandboxed } from '../../src/sandbox/run-sandboxed.js';
 import { sandboxPolicy } from '../../src/sandbox/sandbox-spec.js';
 import { planUnshareMounts, unshareSetupScript } from '../../src/sandbox/unshare-mounts.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { repoTempDir, tempDir } from '../helpers/temp-dir.js';
 import { fixtureDir, sandboxProcessesAlive } from './sandbox-helpers.js';
 
 const V1_CGROUP = '9:name=systemd:/\n8:pids:/\n4:memory:/process_api/abc\n1:cpu:/\n0::/\n';
@@ -96,34 +96,56 @@ describe('memory bound for the whole process tree', () => {
 });
 
 describe('unshare filesystem view', () => {
-  it('covers a directory other users cannot enter and mounts back only what the run needs', async () => {
-    const home = await tempDir({ 'runtime/bin/python3': '', 'secret.txt': 'token' });
+  it('covers scratch and untraversable directories and mounts back only what the run needs, by descriptor', async () => {
+    const home = await repoTempDir({ 'runtime/bin/python3': '', 'secret.txt': 'token' });
     await chmod(home, 0o700);
-    const hidden = await tempDir({ 'labels.csv': 'id,label\n' });
-    const stage = await tempDir();
+    const hidden = await repoTempDir({ 'labels.csv': 'id,label\n' });
+    const runtime = path.join(home, 'runtime');
+    const work = await tempDir();
     const plan = await planUnshareMounts(
       [
-        { path: path.join(home, 'runtime'), writable: false },
+        { path: runtime, writable: false },
         { path: '/usr/bin', writable: false },
+        { path: work, writable: true },
       ],
-      [hidden, path.join(hidden, 'labels.csv'), '/no/such/hidden'],
-      stage,
+      {
+        hidden: [hidden, path.join(hidden, 'labels.csv'), '/no/such/hidden'],
+        protect: [path.dirname(work), '/no/such/workspace'],
+        scratchMb: 64,
+      },
     );
-    expect(plan.covers).toEqual([home]);
+    expect(plan.covers).toContainEqual({ path: '/tmp', mode: '1777', sizeMb: 64 });
+    expect(plan.covers).toContainEqual({ path: home, mode: '0755', sizeMb: 1 });
     expect(plan.remounts).toEqual([
-      { path: path.join(home, 'runtime'), writable: false, stage: path.join(stage, '0') },
+      { path: runtime, writable: false, fd: 3, directory: true },
+      { path: work, writable: true, fd: 4, directory: true },
     ]);
+    // The work directory's parent holds a needed path, so it is not masked; the hidden data is.
     expect(plan.masks).toEqual([
       { path: hidden, directory: true },
       { path: path.join(hidden, 'labels.csv'), directory: false },
     ]);
     const script = unshareSetupScript(plan).split('\n');
-    const order = (needle: string) => script.findIndex((line) => line.includes(needle));
-    expect(order(`mount --rbind '${path.join(home, 'runtime')}' '${path.join(stage, '0')}'`)).toBeLessThan(
-      order(`mlgrade-cover '${home}'`),
+    const at = (line: string) => script.indexOf(line);
+    expect(at(`exec 3< '${runtime}'`)).toBeGreaterThan(0);
+    expect(at(`exec 3< '${runtime}'`)).toBeLessThan(
+      at(`mount -t tmpfs -o mode=0755,size=1m mlgrade-cover '${home}'`),
     );
-    expect(order(`mlgrade-cover '${home}'`)).toBeLessThan(order(`mount --rbind '${path.join(stage, '0')}'`));
+    expect(at(`mount -t tmpfs -o mode=0755,size=1m mlgrade-cover '${home}'`)).toBeLessThan(
+      at(`mount -c --rbind /proc/self/fd/3 '${runtime}'`),
+    );
     expect(script.at(-1)).toBe('exec "$@"');
+  });
+
+  it('refuses to run when the hidden data contains a path the run needs', async () => {
+    const hidden = await repoTempDir({ 'venv/bin/python3': '' });
+    await expect(
+      planUnshareMounts([{ path: path.join(hidden, 'venv'), writable: false }], {
+        hidden: [hidden],
+        protect: [],
+        scratchMb: 64,
+      }),
+    ).rejects.toThrow(/^the hidden data .* contains a path the run needs/);
   });
 
   it.each(['auto', 'unshare'] as const)(

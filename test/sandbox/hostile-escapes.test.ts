@@ -1,0 +1,90 @@
+/**
+ * Escapes a hostile student tried against the sandbox (issue: hostile submissions), each run for
+ * real in every mode this machine offers (`auto` is bubblewrap where installed; `unshare` as root).
+ */
+import { chmod, readdir, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runSandboxed } from '../../src/sandbox/run-sandboxed.js';
+import { type SandboxSpec, sandboxPolicy } from '../../src/sandbox/sandbox-spec.js';
+import { repoTempDir, tempDir } from '../helpers/temp-dir.js';
+import { sandboxProcessesAlive } from './sandbox-helpers.js';
+
+const MODES = process.getuid?.() === 0 ? (['auto', 'unshare'] as const) : (['auto'] as const);
+
+async function run(command: string, spec: SandboxSpec, hiddenPaths: string[] = []) {
+  const submission = await tempDir({ 'README.md': 'x' });
+  const { session, result } = await runSandboxed({
+    submissionDir: submission,
+    command,
+    policy: sandboxPolicy({ wall_seconds: 20, ...spec }),
+    hiddenPaths,
+  });
+  await session.dispose();
+  return result;
+}
+
+afterEach(async () => {
+  expect(await sandboxProcessesAlive()).toBe(0);
+});
+
+describe.each(MODES)('hostile escapes (mode %s)', (mode) => {
+  it('never shows world-readable hidden data outside /tmp, and still runs', async () => {
+    const hidden = await repoTempDir({ 'labels.csv': 'id,label\n1,SECRET-LABEL\n' });
+    await chmod(hidden, 0o755);
+    await chmod(path.join(hidden, 'labels.csv'), 0o644);
+    const result = await run(`cat ${hidden}/labels.csv; ls ${hidden}; echo done`, { mode }, [hidden]);
+    expect(result.output).not.toContain('SECRET-LABEL');
+    expect(result.output).not.toMatch(/^labels\.csv$/m);
+    expect(result.output).toContain('done');
+  });
+
+  it('masks hidden data reached through a symlink into a mounted directory', async () => {
+    const shared = await repoTempDir({
+      'hidden/labels.csv': 'id,label\n1,SECRET-LABEL\n',
+      'public.txt': 'ok',
+    });
+    await chmod(shared, 0o755);
+    await chmod(path.join(shared, 'hidden'), 0o755);
+    await chmod(path.join(shared, 'hidden', 'labels.csv'), 0o644);
+    const link = path.join(await repoTempDir(), 'data-link');
+    await symlink(path.join(shared, 'hidden'), link);
+    const result = await run(
+      `cat ${shared}/public.txt; echo; cat ${shared}/hidden/labels.csv; echo done`,
+      { mode, bind_ro: [shared] },
+      [link],
+    );
+    expect(result.output).toContain('ok');
+    expect(result.output).not.toContain('SECRET-LABEL');
+    expect(result.output).toContain('done');
+  });
+
+  it('gives the run a writable HOME and TMPDIR (training code caches to ~/.cache)', async () => {
+    const result = await run(
+      'mkdir -p "$HOME/.cache/torch" && echo x > "$HOME/.cache/torch/w" && echo y > "$TMPDIR/t" && cat "$HOME/.cache/torch/w"',
+      { mode },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.output.trim()).toBe('x');
+  });
+
+  it("keeps what a run writes to /tmp, /var/tmp and /dev/shm away from the runner's and the next run's", async () => {
+    const marker = `mlgrade-escape-${process.pid}-${mode}`;
+    const first = await run(
+      `for d in /tmp /var/tmp /dev/shm; do echo leak > $d/${marker} || true; done; echo written`,
+      {
+        mode,
+      },
+    );
+    expect(first.output).toContain('written');
+    for (const dir of ['/tmp', '/var/tmp', '/dev/shm']) {
+      const entries = await readdir(dir).catch(() => []);
+      expect(entries).not.toContain(marker);
+    }
+    const second = await run(
+      `cat /tmp/${marker} /var/tmp/${marker} /dev/shm/${marker} 2>/dev/null; echo end`,
+      { mode },
+    );
+    expect(second.output).not.toContain('leak');
+  });
+});
