@@ -7,83 +7,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import protobuf from 'protobufjs';
+import { DataType, encodeModel, ints, node, valueInfo } from './onnx-proto.js';
 
-const FLOAT = 1;
-const INTS = 7;
-
-/** The part of onnx.proto this writer needs (field numbers from onnx/onnx.proto). */
-const schema = {
-  nested: {
-    ModelProto: {
-      fields: {
-        irVersion: { type: 'int64', id: 1 },
-        producerName: { type: 'string', id: 2 },
-        graph: { type: 'GraphProto', id: 7 },
-        opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
-      },
-    },
-    OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
-    GraphProto: {
-      fields: {
-        node: { rule: 'repeated', type: 'NodeProto', id: 1 },
-        name: { type: 'string', id: 2 },
-        initializer: { rule: 'repeated', type: 'TensorProto', id: 5 },
-        input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
-        output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
-      },
-    },
-    NodeProto: {
-      fields: {
-        input: { rule: 'repeated', type: 'string', id: 1 },
-        output: { rule: 'repeated', type: 'string', id: 2 },
-        name: { type: 'string', id: 3 },
-        opType: { type: 'string', id: 4 },
-        attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
-      },
-    },
-    AttributeProto: {
-      fields: {
-        name: { type: 'string', id: 1 },
-        ints: { rule: 'repeated', type: 'int64', id: 8 },
-        type: { type: 'int32', id: 20 },
-      },
-    },
-    TensorProto: {
-      fields: {
-        dims: { rule: 'repeated', type: 'int64', id: 1 },
-        dataType: { type: 'int32', id: 2 },
-        name: { type: 'string', id: 8 },
-        rawData: { type: 'bytes', id: 9 },
-      },
-    },
-    ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } } },
-    TypeProto: { fields: { tensorType: { type: 'TensorTypeProto', id: 1 } } },
-    TensorTypeProto: {
-      fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } },
-    },
-    TensorShapeProto: { fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } } },
-    Dimension: { fields: { dimValue: { type: 'int64', id: 1 }, dimParam: { type: 'string', id: 2 } } },
-  },
-};
-
-const ints = (name: string, values: number[]) => ({ name, ints: values, type: INTS });
-const node = (opType: string, input: string[], output: string, attribute: object[] = []) => ({
-  opType,
-  input,
-  output: [output],
-  name: output,
-  attribute,
-});
-const valueInfo = (name: string, dims: (number | string)[]) => ({
-  name,
-  type: {
-    tensorType: {
-      elemType: FLOAT,
-      shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
-    },
-  },
-});
+const FLOAT = DataType.FLOAT;
 
 /** Encodes the conv16-conv32-dense10 Sequential CNN of train-cnn.ts as model.onnx at `file`. */
 export async function writeOnnxCnn(model: tf.LayersModel, file: string) {
@@ -117,9 +43,7 @@ export async function writeOnnxCnn(model: tf.LayersModel, file: string) {
     node('Add', ['logits', 'B3'], 'scores'),
     node('Softmax', ['scores'], 'probabilities'),
   ];
-  const root = protobuf.Root.fromJSON(schema);
-  const Model = root.lookupType('ModelProto');
-  const message = Model.fromObject({
+  const bytes = encodeModel({
     irVersion: 7,
     producerName: 'mlgrade scripts/write-onnx-cnn.ts',
     opsetImport: [{ domain: '', version: 13 }],
@@ -132,5 +56,5 @@ export async function writeOnnxCnn(model: tf.LayersModel, file: string) {
     },
   });
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, Model.encode(message).finish());
+  await writeFile(file, bytes);
 }

@@ -6,6 +6,7 @@
 import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
 import type { LoadedModel } from './loaded-model.js';
 import { loadOnnxModel } from './onnx-model.js';
+import { OnnxRefusal } from './onnx-parameters.js';
 import { readTfjsArtifacts, type TfjsArtifacts } from './read-tfjs-artifacts.js';
 import { loadTfjsModel } from './tfjs-model.js';
 
@@ -41,6 +42,9 @@ async function guard<T>(file: string, what: string, load: () => Promise<T>): Pro
     return await load();
   } catch (error) {
     const why = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 500) : String(error);
+    if (error instanceof OnnxRefusal) {
+      throw new InputFileError(file, `${file} was refused: ${why}`, { cause: error });
+    }
     throw new InputFileError(file, `${file} could not be loaded as a ${what}: ${why}`, { cause: error });
   }
 }
