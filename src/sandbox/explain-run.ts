@@ -9,7 +9,15 @@ import { SandboxUnavailableError } from './sandbox-mode.js';
 import type { SandboxPolicy } from './sandbox-spec.js';
 
 /** Which limit ended the run, if any. */
-export type LimitHit = 'wall' | 'output' | 'cpu' | 'tree-memory' | 'memory' | 'processes' | undefined;
+export type LimitHit =
+  | 'wall'
+  | 'output'
+  | 'cpu'
+  | 'tree-memory'
+  | 'memory'
+  | 'processes'
+  | 'disk'
+  | undefined;
 
 const MEMORY =
   /MemoryError|allocation failed|Cannot allocate memory|out of memory|bad_alloc|ENOMEM|Failed to reserve/i;
@@ -17,6 +25,7 @@ const PROCESSES =
   /Cannot fork|fork: (retry|Resource)|Resource temporarily unavailable|EAGAIN|BlockingIOError/i;
 const NETWORK =
   /Network is unreachable|Temporary failure in name resolution|ENETUNREACH|EAI_AGAIN|getaddrinfo|Name or service not known|Connection refused|ECONNREFUSED/i;
+const DISK = /No space left on device|ENOSPC|Disk quota exceeded|EDQUOT/;
 const READ_ONLY = /Read-only file system|EROFS|Permission denied|EACCES/i;
 const MISSING = /No such file or directory|ENOENT/i;
 
@@ -29,6 +38,7 @@ export function limitHit(result: SandboxResult): LimitHit {
   // The kernel's own count beats guessing from the output: it names the bound that was hit.
   if (result.limits.oomKills > 0) return 'tree-memory';
   if (result.limits.forksRefused > 0) return 'processes';
+  if (DISK.test(result.output)) return 'disk';
   if (MEMORY.test(result.output)) return 'memory';
   if (PROCESSES.test(result.output)) return 'processes';
   return undefined;
@@ -48,6 +58,10 @@ export function explainRun(result: SandboxResult, policy: SandboxPolicy, what: s
       `${what} printed over ${policy.outputBytes} bytes and was stopped; write logs to a file and print a summary.`,
     );
   if (hit === 'cpu') error(`${what} used more than ${policy.cpuSeconds} s of CPU time and was stopped.`);
+  if (hit === 'disk')
+    error(
+      `${what} ran out of disk space: ${'mb' in result.disk ? `the run may write ${result.disk.mb} MiB in its copy of the repository` : 'the runner'}${` and ${policy.tmpMb} MiB in /tmp`}; write less (fewer checkpoints, smaller logs) or ask the instructor for a larger sandbox.disk_mb.`,
+    );
   if (hit === 'tree-memory')
     error(
       `${what} used more than ${policy.memoryMb} MiB of memory across all its processes together and was stopped by the sandbox's memory bound for the whole process tree (${result.limits.mechanism}; the kernel killed ${result.limits.oomKills} process(es)); use fewer or smaller worker processes, smaller batches or less data in memory.`,
@@ -103,7 +117,8 @@ export function describeSandbox(result: SandboxResult): string {
     limits.mechanism === 'rlimit'
       ? `per process only (RLIMIT_AS ${limits.memoryMb} MiB, RLIMIT_NPROC ${limits.processes}): ${limits.reason ?? 'no cgroup'}`
       : `${limits.memoryMb} MiB and ${limits.processes} processes for the whole tree (${limits.mechanism}${limits.peakBytes === undefined ? '' : `, peak ${Math.round(limits.peakBytes / 1024 ** 2)} MiB`})`;
-  return `sandbox: ${result.mode}; runtime: ${result.runtime}; limits: ${bound}`;
+  const disk = 'mb' in result.disk ? `${result.disk.mb} MiB` : `no quota (${result.disk.unavailable})`;
+  return `sandbox: ${result.mode}; runtime: ${result.runtime}; limits: ${bound}; disk: ${disk}`;
 }
 
 /**

@@ -17,11 +17,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { resolveInside } from '../files/input-files.js';
 import { createRunCgroup, joinCgroupArgv } from './cgroup-limits.js';
+import { type DiskQuota, mountDiskQuota, unmountDiskQuota } from './disk-quota.js';
 import { cudaVisibleDevices, describeDevice, gpuDevices } from './gpu-devices.js';
 import { describeRuntime, type ResolvedRuntime, resolveRuntime } from './resolve-runtime.js';
 import { judgePreflight, needsPreflight, preflightCommand } from './runtime-preflight.js';
 import { SANDBOX_IODIR, SANDBOX_WORKDIR, sandboxArgv } from './sandbox-argv.js';
-import { chooseMode, type SandboxMode } from './sandbox-mode.js';
+import { chooseMode, type SandboxMode, SandboxUnavailableError } from './sandbox-mode.js';
 import type { SandboxPolicy } from './sandbox-spec.js';
 import { type SandboxResult, spawnTree } from './spawn-tree.js';
 import { planUnshareMounts, unshareSetupScript } from './unshare-mounts.js';
@@ -116,10 +117,16 @@ async function launch(request: SandboxRequest, mode: SandboxMode, runtime: Resol
   const uid = process.getuid?.() === 0 && mode !== 'none' ? dedicatedUid() : undefined;
   const devices = await gpuDevices(request.policy.gpus);
   const { policy } = request;
+  const disk =
+    mode === 'none' ? { unavailable: 'sandbox mode none' } : await mountDiskQuota(root, policy.diskMb);
+  const cleanup = async () => {
+    await unmountDiskQuota(root, disk);
+    await rm(root, { recursive: true, force: true, maxRetries: 3 });
+  };
   // Hidden paths are compared and masked by their real location: a symlinked data dir must not slip past.
   const hiddenPaths = await Promise.all((request.hiddenPaths ?? []).map((p) => realpath(p).catch(() => p)));
   try {
-    await copySubmission(request.submissionDir, workDir, root, uid);
+    await copySubmission(request.submissionDir, workDir, root, uid, disk);
     for (const relative of request.clearPaths ?? []) {
       await rm(await resolveInside(workDir, relative, false), { recursive: true, force: true });
     }
@@ -151,11 +158,19 @@ async function launch(request: SandboxRequest, mode: SandboxMode, runtime: Resol
       runtime: described,
       uid,
       cgroup,
+      disk,
     });
-    const dispose = () => rm(root, { recursive: true, force: true, maxRetries: 3 });
-    return { mode, workDir, device, runtime: described, done: control.done, stop: control.stop, dispose };
+    return {
+      mode,
+      workDir,
+      device,
+      runtime: described,
+      done: control.done,
+      stop: control.stop,
+      dispose: cleanup,
+    };
   } catch (error) {
-    await rm(root, { recursive: true, force: true });
+    await cleanup();
     throw error;
   }
 }
@@ -178,12 +193,23 @@ async function unshareSetup(
   return unshareSetupScript(await planUnshareMounts(visible, hiding));
 }
 
-async function copySubmission(source: string, workDir: string, root: string, uid: number | undefined) {
+async function copySubmission(
+  source: string,
+  workDir: string,
+  root: string,
+  uid: number | undefined,
+  disk: DiskQuota,
+) {
   // .git is left out: it can be large, and the command must not depend on history.
   await cp(source, workDir, {
     recursive: true,
     verbatimSymlinks: true,
     filter: (from) => path.basename(from) !== '.git',
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOSPC' || !('mb' in disk)) throw error;
+    throw new SandboxUnavailableError(
+      `the submission does not fit the run's disk quota of ${disk.mb} MiB; raise sandbox.disk_mb in the course config or ask the student to commit less data`,
+    );
   });
   await mkdir(path.join(workDir, '.mlgrade-tmp'), { recursive: true });
   await chmod(root, 0o711);

@@ -24,6 +24,9 @@ export const SandboxSpecSchema = Type.Object(
     processes: Positive('Most processes and threads the submission may run at once (default 256).'),
     output_bytes: Positive('Most bytes of stdout + stderr before the run is stopped (default 8 MiB).'),
     tmp_mb: Positive('Size of the private /tmp, in MiB (default 512).'),
+    disk_mb: Positive(
+      "Disk the run may fill: its copy of the submission and what it writes there, in MiB (default 4096; a tmpfs, so it is held in the runner's memory while the run lasts).",
+    ),
     gpus: Type.Optional(
       Type.String({
         minLength: 1,
@@ -71,6 +74,7 @@ export interface SandboxPolicy {
   processes: number;
   outputBytes: number;
   tmpMb: number;
+  diskMb: number;
   gpus: string;
   env: Record<string, string>;
   bindReadOnly: string[];
@@ -90,6 +94,7 @@ export function sandboxPolicy(spec: SandboxSpec | undefined, overrides: Partial<
     processes: 256,
     outputBytes: 8 * 1024 * 1024,
     tmpMb: 512,
+    diskMb: 4096,
     gpus: 'none',
     env: {},
     bindReadOnly: [],
@@ -105,6 +110,7 @@ export function sandboxPolicy(spec: SandboxSpec | undefined, overrides: Partial<
     processes: spec?.processes ?? policy.processes,
     outputBytes: spec?.output_bytes ?? policy.outputBytes,
     tmpMb: spec?.tmp_mb ?? policy.tmpMb,
+    diskMb: spec?.disk_mb ?? policy.diskMb,
     gpus: spec?.gpus ?? policy.gpus,
     env: { ...policy.env, ...spec?.env },
     bindReadOnly: [...policy.bindReadOnly, ...(spec?.bind_ro ?? [])],

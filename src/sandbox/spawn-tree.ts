@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { type RunCgroup, rlimitOnly, type TreeLimits } from './cgroup-limits.js';
+import type { DiskQuota } from './disk-quota.js';
 import { OutputTail } from './output-tail.js';
 import { sweepUid } from './process-sweep.js';
 import type { SandboxMode } from './sandbox-mode.js';
@@ -20,6 +21,8 @@ export interface SandboxResult {
   runtime: string;
   /** How memory and processes were bounded for the whole tree, and what the bounds caught. */
   limits: TreeLimits;
+  /** The run's disk quota, or why it had none. */
+  disk: DiskQuota;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   /** Killed because it passed the wall-clock limit. */
@@ -47,6 +50,7 @@ export interface TreeSetup {
   uid: number | undefined;
   /** The run's cgroup, or why there is none. */
   cgroup: RunCgroup | { unavailable: string };
+  disk: DiskQuota;
 }
 
 /** Spawns the tree; `done` resolves once it has ended and every process of it is gone. */
@@ -90,6 +94,7 @@ export function spawnTree(setup: TreeSetup) {
         mode: setup.mode,
         runtime: setup.runtime,
         limits,
+        disk: setup.disk,
         exitCode: code,
         signal,
         ...flags,

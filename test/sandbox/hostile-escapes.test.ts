@@ -2,9 +2,10 @@
  * Escapes a hostile student tried against the sandbox (issue: hostile submissions), each run for
  * real in every mode this machine offers (`auto` is bubblewrap where installed; `unshare` as root).
  */
-import { chmod, readdir, symlink } from 'node:fs/promises';
+import { chmod, readdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeSandbox, explainRun, limitHit } from '../../src/sandbox/explain-run.js';
 import { runSandboxed } from '../../src/sandbox/run-sandboxed.js';
 import { type SandboxSpec, sandboxPolicy } from '../../src/sandbox/sandbox-spec.js';
 import { repoTempDir, tempDir } from '../helpers/temp-dir.js';
@@ -86,5 +87,33 @@ describe.each(MODES)('hostile escapes (mode %s)', (mode) => {
       { mode },
     );
     expect(second.output).not.toContain('leak');
+  });
+});
+
+describe.each(MODES)('disk quota (mode %s)', (mode) => {
+  it('stops a run that writes past its disk quota with ENOSPC of its own, and unmounts it afterwards', async () => {
+    const policy = sandboxPolicy({ mode, wall_seconds: 20, disk_mb: 16 });
+    const submission = await tempDir({ 'README.md': 'x' });
+    const { session, result } = await runSandboxed({
+      submissionDir: submission,
+      command: 'head -c 67108864 /dev/zero > big.bin; echo "exit $?"',
+      policy,
+    });
+    const root = path.dirname(session.workDir);
+    await session.dispose();
+    const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+    expect(mounts).not.toContain(` ${root} `);
+    if (process.getuid?.() !== 0) {
+      expect(result.disk).toEqual({ unavailable: 'the grader is not root' });
+      return;
+    }
+    expect(result.disk).toEqual({ mb: 16 });
+    expect(result.output).toMatch(/No space left on device/);
+    expect(limitHit({ ...result, exitCode: 1 })).toBe('disk');
+    const [finding] = explainRun({ ...result, exitCode: 1 }, policy, 'The command');
+    expect(finding!.message).toBe(
+      'The command ran out of disk space: the run may write 16 MiB in its copy of the repository and 512 MiB in /tmp; write less (fewer checkpoints, smaller logs) or ask the instructor for a larger sandbox.disk_mb.',
+    );
+    expect(describeSandbox(result)).toMatch(/; disk: 16 MiB$/);
   });
 });

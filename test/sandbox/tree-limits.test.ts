@@ -68,7 +68,7 @@ describe('memory bound for the whole process tree', () => {
         /^The command used more than 256 MiB of memory across all its processes together and was stopped by the sandbox's memory bound for the whole process tree \(cgroup v[12]; the kernel killed \d+ process\(es\)\)/,
       );
       expect(describeSandbox(result)).toMatch(
-        /limits: 256 MiB and 32 processes for the whole tree \(cgroup v[12], peak \d+ MiB\)$/,
+        /limits: 256 MiB and 32 processes for the whole tree \(cgroup v[12], peak \d+ MiB\); disk: /,
       );
     } else {
       // Without cgroups the per-process limits are all there is, and the result says so and why.
