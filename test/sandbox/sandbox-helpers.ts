@@ -21,10 +21,15 @@ export const TEST_LIMITS: SandboxSpec = {
 };
 
 /** Runs the fixture's experiment.yaml command; returns the result and the copy's files before disposal. */
-export async function runFixture(name: string, env: Record<string, string> = {}, hiddenPaths: string[] = []) {
+export async function runFixture(
+  name: string,
+  env: Record<string, string> = {},
+  hiddenPaths: string[] = [],
+  mode: SandboxSpec['mode'] = 'auto',
+) {
   const dir = fixtureDir(name);
   const { command } = parse(readFileSync(path.join(dir, 'experiment.yaml'), 'utf8')) as { command: string };
-  const policy = sandboxPolicy(TEST_LIMITS);
+  const policy = sandboxPolicy({ ...TEST_LIMITS, mode });
   const { session, result } = await runSandboxed({ submissionDir: dir, command, policy, env, hiddenPaths });
   try {
     return { result, policy, workDir: session.workDir };
