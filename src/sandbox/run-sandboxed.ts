@@ -20,7 +20,7 @@ import { createRunCgroup, joinCgroupArgv } from './cgroup-limits.js';
 import { type DiskQuota, mountDiskQuota, unmountDiskQuota } from './disk-quota.js';
 import { cudaVisibleDevices, describeDevice, gpuDevices } from './gpu-devices.js';
 import { describeRuntime, type ResolvedRuntime, resolveRuntime } from './resolve-runtime.js';
-import { judgePreflight, needsPreflight, preflightCommand } from './runtime-preflight.js';
+import { ensureRuntimeReady, needsPreflight } from './runtime-preflight.js';
 import { SANDBOX_IODIR, SANDBOX_WORKDIR, sandboxArgv } from './sandbox-argv.js';
 import { chooseMode, type SandboxMode, SandboxUnavailableError } from './sandbox-mode.js';
 import type { SandboxPolicy } from './sandbox-spec.js';
@@ -68,7 +68,9 @@ export interface SandboxSession {
 export async function startSandboxed(request: SandboxRequest): Promise<SandboxSession> {
   const mode = await chooseMode(request.policy);
   const runtime = await resolveRuntime(request.policy.runtime);
-  if (needsPreflight(request.policy)) await preflight(runtime, request.policy, mode);
+  if (needsPreflight(request.policy)) {
+    await ensureRuntimeReady(runtime, request.policy, mode, (preflight) => launch(preflight, mode, runtime));
+  }
   return launch(request, mode, runtime);
 }
 
@@ -76,39 +78,6 @@ export async function startSandboxed(request: SandboxRequest): Promise<SandboxSe
 export async function runSandboxed(request: SandboxRequest) {
   const session = await startSandboxed(request);
   return { session, result: await session.done };
-}
-
-const preflights = new Map<string, Promise<void>>();
-
-/** Runs the runtime preflight once per process for each (mode, runtime, modules); failures are retried. */
-function preflight(runtime: ResolvedRuntime, policy: SandboxPolicy, mode: SandboxMode): Promise<void> {
-  const key = JSON.stringify([mode, runtime.declared, policy.requires, policy.memoryMb, policy.bindReadOnly]);
-  let pending = preflights.get(key);
-  if (!pending) {
-    pending = (async () => {
-      const empty = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-preflight-'));
-      try {
-        const command = preflightCommand(runtime, policy.requires);
-        // Importing torch on a cold disk takes seconds; the student's own wall limit does not apply.
-        const limits = {
-          ...policy,
-          wallSeconds: Math.max(policy.wallSeconds, 120),
-          outputBytes: 1024 * 1024,
-        };
-        const session = await launch({ submissionDir: empty, command, policy: limits }, mode, runtime);
-        try {
-          judgePreflight(runtime, { ...(await session.done), mode });
-        } finally {
-          await session.dispose();
-        }
-      } finally {
-        await rm(empty, { recursive: true, force: true });
-      }
-    })();
-    preflights.set(key, pending);
-    pending.catch(() => preflights.delete(key));
-  }
-  return pending;
 }
 
 async function launch(request: SandboxRequest, mode: SandboxMode, runtime: ResolvedRuntime) {

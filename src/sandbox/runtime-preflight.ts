@@ -3,7 +3,11 @@
  * the interpreter starts under the run's uid and mounts, and imports every module the course lists
  * in `sandbox.requires`. A failure is the runner's problem (status `error`), never the student's.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describeRuntime, type ResolvedRuntime, RuntimeUnavailableError } from './resolve-runtime.js';
+import type { SandboxMode } from './sandbox-mode.js';
 import type { SandboxPolicy } from './sandbox-spec.js';
 
 const MARKER = 'mlgrade-preflight:';
@@ -18,6 +22,61 @@ const SCRIPT = [
   `        print("${MARKER}missing", name, type(error).__name__ + ": " + (str(error).splitlines() or [""])[0])`,
   `print("${MARKER}done")`,
 ].join('\n');
+
+/** Starts one command in the sandbox (run-sandboxed's launch, passed in to keep imports one-way). */
+export type LaunchCommand = (request: {
+  submissionDir: string;
+  command: string;
+  policy: SandboxPolicy;
+}) => Promise<{
+  done: Promise<{ exitCode: number | null; output: string }>;
+  dispose(): Promise<void>;
+}>;
+
+const preflights = new Map<string, Promise<void>>();
+
+/**
+ * Runs the preflight once per process for each (mode, runtime, modules, limits), in an empty
+ * directory; throws {@link RuntimeUnavailableError}. A failure is not remembered, so a runner fixed
+ * in between is seen on the next run.
+ */
+export function ensureRuntimeReady(
+  runtime: ResolvedRuntime,
+  policy: SandboxPolicy,
+  mode: SandboxMode,
+  launch: LaunchCommand,
+): Promise<void> {
+  const key = JSON.stringify([mode, runtime.declared, policy.requires, policy.memoryMb, policy.bindReadOnly]);
+  let pending = preflights.get(key);
+  if (!pending) {
+    pending = runPreflight(runtime, policy, mode, launch);
+    preflights.set(key, pending);
+    pending.catch(() => preflights.delete(key));
+  }
+  return pending;
+}
+
+async function runPreflight(
+  runtime: ResolvedRuntime,
+  policy: SandboxPolicy,
+  mode: SandboxMode,
+  launch: LaunchCommand,
+) {
+  const empty = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-preflight-'));
+  try {
+    const command = preflightCommand(runtime, policy.requires);
+    // Importing torch on a cold disk takes seconds; the student's own wall limit does not apply.
+    const limits = { ...policy, wallSeconds: Math.max(policy.wallSeconds, 120), outputBytes: 1024 * 1024 };
+    const session = await launch({ submissionDir: empty, command, policy: limits });
+    try {
+      judgePreflight(runtime, { ...(await session.done), mode });
+    } finally {
+      await session.dispose();
+    }
+  } finally {
+    await rm(empty, { recursive: true, force: true });
+  }
+}
 
 /** True when the policy declares something to check: a runtime other than `auto`, or modules. */
 export function needsPreflight(policy: SandboxPolicy): boolean {
