@@ -123,7 +123,7 @@ async function verifyData(
         });
         continue;
       }
-      const actual = await sha256File(absolute);
+      const actual = await sha256File(absolute, data.path);
       if (actual === data.sha256) verified++;
       else {
         mismatched++;

@@ -43,7 +43,7 @@ export async function loadDataset(spec: DatasetSpec, dataDir: string, maxBytes: 
   const log: string[] = [];
   const read = async (file: PinnedFile) => {
     const absolute = await resolveInside(dataDir, file.path);
-    const actual = await sha256File(absolute);
+    const actual = await sha256File(absolute, file.path);
     if (actual !== file.sha256.toLowerCase()) {
       throw new InputFileError(
         file.path,

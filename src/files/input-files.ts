@@ -3,8 +3,8 @@
  * links that leave the root are refused, sizes are capped before reading, and binary content is
  * detected, so a hostile submission produces a finding instead of a crash or an escape.
  */
-import { constants } from 'node:fs';
-import { open, realpath, stat } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { type FileHandle, lstat, open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A problem with an input file that the check should report as a finding, not a crash. */
@@ -57,20 +57,35 @@ export interface ReadOptions {
   text?: boolean;
 }
 
+/** What a non-regular file is, in words for a finding ("a FIFO (named pipe)"). */
+function describeKind(info: Stats): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isSymbolicLink()) return 'a symbolic link';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+function notRegular(display: string, info: Stats): InputFileError {
+  const kind = describeKind(info);
+  const what = kind === 'not a regular file' ? kind : `${kind}, not a regular file`;
+  return new InputFileError(display, `${display} is ${what}; commit the file itself`);
+}
+
 /**
- * Reads a whole regular file under a size cap. `display` is the name used in errors (relative path).
- * Opens with O_NOFOLLOW and checks the opened descriptor, so the file cannot be swapped between
- * the size check and the read.
+ * Opens a regular file for reading without ever blocking. A FIFO opened for reading blocks until a
+ * writer appears (forever, in a submission), so the type is checked with lstat before opening, the
+ * open uses O_NONBLOCK (a FIFO swapped in after the lstat still returns at once) and O_NOFOLLOW,
+ * and the opened descriptor is checked again with fstat, which closes the race: what is read is
+ * what was checked. Returns the open handle (the caller closes it) and its fstat.
  */
-export async function readInputFile(
+export async function openRegularFile(
   absolute: string,
   display: string,
-  options: ReadOptions,
-): Promise<Buffer> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (error) {
+): Promise<{ handle: FileHandle; info: Stats }> {
+  const failure = (error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT'
@@ -78,11 +93,49 @@ export async function readInputFile(
         : code === 'ELOOP'
           ? 'is a symbolic link'
           : `could not be opened (${code})`;
-    throw new InputFileError(display, `${display} ${why}`, { cause: error });
+    return new InputFileError(display, `${display} ${why}`, { cause: error });
+  };
+  let before: Stats;
+  try {
+    before = await lstat(absolute);
+  } catch (error) {
+    throw failure(error);
+  }
+  if (!before.isFile()) throw notRegular(display, before);
+  let handle: FileHandle;
+  try {
+    handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    throw failure(error);
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw new InputFileError(display, `${display} is not a regular file`);
+    if (!info.isFile()) throw notRegular(display, info);
+    if (info.ino !== before.ino || info.dev !== before.dev) {
+      throw new InputFileError(
+        display,
+        `${display} changed while it was being opened; commit the file itself`,
+      );
+    }
+    return { handle, info };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+/**
+ * Reads a whole regular file under a size cap. `display` is the name used in errors (relative path).
+ * Opens through {@link openRegularFile} (never blocks on a FIFO, never follows a link) and checks
+ * the opened descriptor, so the file cannot be swapped between the size check and the read.
+ */
+export async function readInputFile(
+  absolute: string,
+  display: string,
+  options: ReadOptions,
+): Promise<Buffer> {
+  const { handle, info } = await openRegularFile(absolute, display);
+  try {
     if (info.size > options.maxBytes) {
       throw new InputFileError(
         display,
