@@ -12,7 +12,7 @@ import { reproduceCheck } from '../../src/checks/reproduce.js';
 import { resolveRuntime } from '../../src/sandbox/resolve-runtime.js';
 import { mergeSandboxSpecs } from '../../src/sandbox/sandbox-spec.js';
 import { contextFor, runCheck } from '../helpers/temp-dir.js';
-import { sandboxProcessesAlive } from './sandbox-helpers.js';
+import { SANDBOX_MODES, sandboxProcessesAlive } from './sandbox-helpers.js';
 
 const example = path.resolve(import.meta.dirname, '../../examples/submissions/repro-honest');
 const TOLERANCES = { accuracy: { abs: 0.01 }, loss: { rel: 0.05 } };
@@ -50,7 +50,7 @@ const reproduce = (sandbox: Record<string, unknown>) =>
   );
 
 describe('declared runtime', () => {
-  it.each(['auto', 'unshare'] as const)(
+  it.each(SANDBOX_MODES)(
     'reproduces the numpy example with a venv runtime under a 0700 directory (mode %s)',
     async (mode) => {
       const outcome = await reproduce({ mode, runtime: withNumpy, requires: ['numpy'] });
@@ -62,7 +62,7 @@ describe('declared runtime', () => {
     },
   );
 
-  it.each(['auto', 'unshare'] as const)(
+  it.each(SANDBOX_MODES)(
     'stops with a runner error, not a student failure, when the runtime lacks a required package (mode %s)',
     async (mode) => {
       const outcome = await reproduce({ mode, runtime: bare, requires: ['numpy'] });

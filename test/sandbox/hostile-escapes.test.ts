@@ -9,9 +9,7 @@ import { describeSandbox, explainRun, limitHit } from '../../src/sandbox/explain
 import { runSandboxed } from '../../src/sandbox/run-sandboxed.js';
 import { type SandboxSpec, sandboxPolicy } from '../../src/sandbox/sandbox-spec.js';
 import { repoTempDir, tempDir } from '../helpers/temp-dir.js';
-import { sandboxProcessesAlive } from './sandbox-helpers.js';
-
-const MODES = process.getuid?.() === 0 ? (['auto', 'unshare'] as const) : (['auto'] as const);
+import { SANDBOX_MODES, sandboxProcessesAlive } from './sandbox-helpers.js';
 
 async function run(command: string, spec: SandboxSpec, hiddenPaths: string[] = []) {
   const submission = await tempDir({ 'README.md': 'x' });
@@ -29,7 +27,7 @@ afterEach(async () => {
   expect(await sandboxProcessesAlive()).toBe(0);
 });
 
-describe.each(MODES)('hostile escapes (mode %s)', (mode) => {
+describe.each(SANDBOX_MODES)('hostile escapes (mode %s)', (mode) => {
   it('never shows world-readable hidden data outside /tmp, and still runs', async () => {
     const hidden = await repoTempDir({ 'labels.csv': 'id,label\n1,SECRET-LABEL\n' });
     await chmod(hidden, 0o755);
@@ -90,7 +88,7 @@ describe.each(MODES)('hostile escapes (mode %s)', (mode) => {
   });
 });
 
-describe.each(MODES)('disk quota (mode %s)', (mode) => {
+describe.each(SANDBOX_MODES)('disk quota (mode %s)', (mode) => {
   it('stops a run that writes past its disk quota with ENOSPC of its own, and unmounts it afterwards', async () => {
     const policy = sandboxPolicy({ mode, wall_seconds: 20, disk_mb: 16 });
     const submission = await tempDir({ 'README.md': 'x' });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { explainRun, limitHit } from '../../src/sandbox/explain-run.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { fixtureDir, runFixture, sandboxProcessesAlive } from './sandbox-helpers.js';
+import { fixtureDir, runFixture, SANDBOX_MODES, sandboxProcessesAlive } from './sandbox-helpers.js';
 
 const messages = (findings: { message: string }[]) => findings.map((finding) => finding.message).join('\n');
 
@@ -17,10 +17,7 @@ afterEach(async () => {
   expect(await sandboxProcessesAlive()).toBe(0);
 });
 
-// bubblewrap where installed (auto), and unshare too when the grader is root (its only safe use).
-const MODES = process.getuid?.() === 0 ? (['auto', 'unshare'] as const) : (['auto'] as const);
-
-describe.each(MODES)('hostile submissions in the sandbox (mode %s)', (mode) => {
+describe.each(SANDBOX_MODES)('hostile submissions in the sandbox (mode %s)', (mode) => {
   it('stops an infinite loop at the wall-clock limit', async () => {
     const { result, policy } = await runFixture('infinite-loop', {}, [], mode);
     expect(result.timedOut).toBe(true);
@@ -50,7 +47,7 @@ describe.each(MODES)('hostile submissions in the sandbox (mode %s)', (mode) => {
   });
 });
 
-describe.each(MODES)('isolation (mode %s)', (mode) => {
+describe.each(SANDBOX_MODES)('isolation (mode %s)', (mode) => {
   let server: Server;
   let connections = 0;
   beforeAll(async () => {

@@ -11,6 +11,13 @@ export function fixtureDir(name: string): string {
   return path.resolve(import.meta.dirname, '..', 'fixtures', 'submissions', name);
 }
 
+/**
+ * The modes to run real sandbox tests in: `auto` (bubblewrap where installed, else unshare), and
+ * unshare explicitly when the grader is root — unshare is refused to a non-root grader.
+ */
+export const SANDBOX_MODES: readonly ('auto' | 'unshare')[] =
+  process.getuid?.() === 0 ? ['auto', 'unshare'] : ['auto'];
+
 /** Small limits so that every hostile fixture is stopped within seconds. */
 export const TEST_LIMITS: SandboxSpec = {
   wall_seconds: 4,

@@ -44,14 +44,17 @@ describe('sandbox modes', () => {
     ).toBe(true);
   });
 
-  it('falls back to unshare with no network and a dedicated uid', async () => {
-    const result = await run(
-      "id -u; node -e \"require('net').connect(80, '1.1.1.1').on('error', (e) => console.log(e.code))\"",
-      'unshare',
-    );
+  it('runs unshare with no network and a dedicated uid as root, and refuses it to a non-root grader', async () => {
+    const command =
+      "id -u; node -e \"require('net').connect(80, '1.1.1.1').on('error', (e) => console.log(e.code))\"";
+    if (process.getuid?.() !== 0) {
+      await expect(run(command, 'unshare')).rejects.toThrow(/as the runner's own user/);
+      return;
+    }
+    const result = await run(command, 'unshare');
     expect(result.mode).toBe('unshare');
     const [uid, error] = result.output.trim().split('\n');
-    if (process.getuid?.() === 0) expect(Number(uid)).toBeGreaterThanOrEqual(2_000_000);
+    expect(Number(uid)).toBeGreaterThanOrEqual(2_000_000);
     expect(error).toBe('ENETUNREACH');
   });
 

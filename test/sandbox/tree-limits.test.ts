@@ -11,7 +11,7 @@ import { runSandboxed } from '../../src/sandbox/run-sandboxed.js';
 import { sandboxPolicy } from '../../src/sandbox/sandbox-spec.js';
 import { planUnshareMounts, unshareSetupScript } from '../../src/sandbox/unshare-mounts.js';
 import { repoTempDir, tempDir } from '../helpers/temp-dir.js';
-import { fixtureDir, sandboxProcessesAlive } from './sandbox-helpers.js';
+import { fixtureDir, SANDBOX_MODES, sandboxProcessesAlive } from './sandbox-helpers.js';
 
 const V1_CGROUP = '9:name=systemd:/\n8:pids:/\n4:memory:/process_api/abc\n1:cpu:/\n0::/\n';
 const V1_MOUNTS = [
@@ -148,7 +148,7 @@ describe('unshare filesystem view', () => {
     ).rejects.toThrow(/^the hidden data .* contains a path the run needs/);
   });
 
-  it.each(['auto', 'unshare'] as const)(
+  it.each(SANDBOX_MODES)(
     'never shows world-readable hidden data or the rest of a covered home directory (mode %s)',
     async (mode) => {
       const hidden = await tempDir({ 'labels.csv': 'id,label\n1,SECRET-LABEL\n' });
@@ -179,7 +179,7 @@ describe('unshare filesystem view', () => {
     const { session, result } = await runSandboxed({
       submissionDir: submission,
       command: 'node echo.cjs',
-      policy: sandboxPolicy({ mode: 'unshare', wall_seconds: 10 }),
+      policy: sandboxPolicy({ mode: SANDBOX_MODES.at(-1), wall_seconds: 10 }),
     });
     await session.dispose();
     expect(result.output.trim()).toBe('pong');
