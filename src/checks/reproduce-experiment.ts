@@ -27,6 +27,20 @@ export async function readExperiment(root: string, file: string): Promise<Declar
     };
   }
   const document = parseLocated(text);
+  if (document.errors.length > 0) {
+    return {
+      failure: {
+        status: 'fail',
+        summary: `${file} is not valid YAML/JSON`,
+        findings: document.errors.map((e) => ({
+          level: 'error' as const,
+          file,
+          ...(e.line ? { line: e.line } : {}),
+          message: `${file} does not parse: ${e.message}.`,
+        })),
+      },
+    };
+  }
   const findings: NonNullable<CheckOutcome['findings']> = [];
   const facts = describeExperiment(document.value, file, document.lineOf, findings);
   if (facts.command === undefined || facts.seeds.length === 0) {

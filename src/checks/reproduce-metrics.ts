@@ -29,7 +29,13 @@ export async function readMetricsFile(root: string, relative: string): Promise<M
   const absolute = await resolveInside(root, relative);
   const text = (await readInputFile(absolute, relative, { maxBytes: 4 * 1024 * 1024 })).toString('utf8');
   const document = parseLocated(text);
-  if (document.errors.length > 0 || typeof document.value !== 'object' || document.value === null) {
+  const error = document.errors[0];
+  if (error !== undefined) {
+    throw new InputFileError(relative, `${relative} does not parse: ${error.message}`, {
+      ...(error.line ? { line: error.line } : {}),
+    });
+  }
+  if (typeof document.value !== 'object' || document.value === null) {
     throw new InputFileError(
       relative,
       `${relative} must be a JSON (or YAML) object of metric names to numbers, e.g. {"accuracy": 0.91}`,

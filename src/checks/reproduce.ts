@@ -43,7 +43,9 @@ export const reproduceCheck: CheckDefinition<ReproduceSpec> = {
       return {
         status: 'fail',
         summary: `No claimed metrics in ${claimedFile}`,
-        findings: [{ level: 'error', file: claimedFile, message }],
+        findings: [
+          { level: 'error', file: claimedFile, ...(error.line ? { line: error.line } : {}), message },
+        ],
       };
     }
     const policy = sandboxPolicy(mergeSandboxSpecs(context.sandbox, options.sandbox), { wallSeconds: 600 });

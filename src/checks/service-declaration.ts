@@ -28,13 +28,25 @@ const read = async (root: string, file: string) =>
     'utf8',
   );
 
+/** Parses student YAML; a syntax error or an alias bomb becomes an InputFileError with its line. */
+function parsed(text: string, file: string) {
+  const document = parseLocated(text);
+  const error = document.errors[0];
+  if (error !== undefined) {
+    throw new InputFileError(file, `${file} does not parse: ${error.message}`, {
+      ...(error.line ? { line: error.line } : {}),
+    });
+  }
+  return document;
+}
+
 /** Reads the declaration or returns the findings explaining why it cannot be used. */
 export async function readServiceDeclaration(
   root: string,
   file: string,
 ): Promise<ServiceDeclaration | Finding[]> {
   try {
-    const document = parseLocated(await read(root, file));
+    const document = parsed(await read(root, file), file);
     const value = (document.value ?? {}) as Record<string, unknown>;
     const problems: Finding[] = [];
     const need = (ok: boolean, key: string, what: string) => {
@@ -113,7 +125,7 @@ function parseRequests(text: string, file: string): Map<RequestKind, Buffer[]> |
 }
 
 async function readReported(root: string, file: string) {
-  const value = parseLocated(await read(root, file)).value as Record<string, unknown> | undefined;
+  const value = parsed(await read(root, file), file).value as Record<string, unknown> | undefined;
   const reported = new Map<RequestKind, { p95_ms?: number; p99_ms?: number }>();
   const pick = (entry: unknown) => {
     const record = (entry ?? {}) as Record<string, unknown>;

@@ -1,5 +1,5 @@
 /** Parses a student's YAML/JSON file keeping positions, so findings can name the line. */
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 
 /** A parsed document plus a way to find the line of any path in it. */
 export interface LocatedDocument {
@@ -10,7 +10,15 @@ export interface LocatedDocument {
   errors: { line: number | undefined; message: string }[];
 }
 
-/** Parses `text` as YAML 1.2 (JSON is a subset), never throwing on bad input. */
+/** Aliases expanded per anchor before the document is refused as an alias bomb (yaml's default). */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parses `text` as YAML 1.2 (JSON is a subset), never throwing on bad input. Syntax errors, an
+ * alias bomb ("billion laughs": anchors whose aliases expand past {@link MAX_ALIAS_COUNT} nodes,
+ * which `toJS` refuses by throwing) and any other failure to build the value all come back in
+ * `errors` with a line, so the check reports a finding instead of an internal error.
+ */
 export function parseLocated(text: string): LocatedDocument {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
@@ -25,5 +33,27 @@ export function parseLocated(text: string): LocatedDocument {
     }
     return undefined;
   };
-  return { value: errors.length > 0 ? undefined : document.toJS({ maxAliasCount: 100 }), lineOf, errors };
+  if (errors.length > 0) return { value: undefined, lineOf, errors };
+  try {
+    return { value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), lineOf, errors };
+  } catch (error) {
+    const aliasLine = firstAliasLine(document, lineCounter);
+    const message =
+      aliasLine !== undefined
+        ? `its aliases (*name) expand to too many nodes (more than ${MAX_ALIAS_COUNT} per anchor), which is refused as an alias bomb; write the values out instead of repeating aliases`
+        : `its value could not be built (${(error as Error).message.split('\n')[0]}); simplify the file`;
+    return { value: undefined, lineOf, errors: [{ line: aliasLine ?? 1, message }] };
+  }
+}
+
+/** 1-based line of the document's first alias, or undefined when it has none. */
+function firstAliasLine(document: ReturnType<typeof parseDocument>, lineCounter: LineCounter) {
+  let line: number | undefined;
+  visit(document, {
+    Alias(_key, node) {
+      if (node.range) line = lineCounter.linePos(node.range[0]).line;
+      return visit.BREAK;
+    },
+  });
+  return line;
 }
