@@ -9,8 +9,17 @@ export interface TrainingVerdict {
   /** final / initial smoothed loss. */
   lossRatio: number | null;
   converged: boolean;
-  /** Lines whose loss or val_loss is NaN or infinite. */
+  /**
+   * Lines whose loss or val_loss is NaN, infinite, or beyond ±{@link MAX_LOSS_MAGNITUDE} (where
+   * averaging a few of them overflows to Infinity): all are divergence.
+   */
   nonFiniteLines: number[];
+  /** Lines whose (usable) loss is below 0, which no training loss the ratio test suits can be. */
+  negativeLines: number[];
+  /** The loss on the first of `negativeLines`, or null. */
+  firstNegativeLoss: number | null;
+  /** Line of the first usable loss (where the initial smoothed loss starts), or null. */
+  firstLine: number | null;
   overfitting: boolean;
   bestValLoss: number | null;
   finalValLoss: number | null;
@@ -18,6 +27,16 @@ export interface TrainingVerdict {
   /** Step where val_loss was lowest, when overfitting was flagged. */
   bestValStep: number | null;
 }
+
+/**
+ * Largest |loss| taken as a number. Beyond it, a sum of a few values overflows to Infinity, and an
+ * initial loss of Infinity made final / initial = 0 read as "converged"; such values are divergence.
+ * At 1e300 even 10^8 of them sum without overflow, more points than a log under the size cap holds.
+ */
+export const MAX_LOSS_MAGNITUDE = 1e300;
+
+/** A loss value that can be averaged and divided without overflow. */
+const usable = (value: number) => Number.isFinite(value) && Math.abs(value) <= MAX_LOSS_MAGNITUDE;
 
 /** Judges the points: smoothed over `window` points, converged when final ≤ `ratio` × initial. */
 export function judgeTraining(
@@ -27,16 +46,22 @@ export function judgeTraining(
   overfitTolerance: number,
 ): TrainingVerdict {
   const nonFiniteLines = points
-    .filter((p) => !Number.isFinite(p.loss) || (p.valLoss !== undefined && !Number.isFinite(p.valLoss)))
+    .filter((p) => !usable(p.loss) || (p.valLoss !== undefined && !usable(p.valLoss)))
     .map((p) => p.line);
-  const finite = points.filter((p) => Number.isFinite(p.loss));
+  const finite = points.filter((p) => usable(p.loss));
+  const negativeLines = finite.filter((p) => p.loss < 0).map((p) => p.line);
   const size = Math.max(1, Math.min(window, Math.floor(finite.length / 2)));
   const initialLoss = finite.length >= 2 ? mean(finite.slice(0, size).map((p) => p.loss)) : null;
   const finalLoss = finite.length >= 2 ? mean(finite.slice(-size).map((p) => p.loss)) : null;
   const lossRatio =
     initialLoss !== null && finalLoss !== null && initialLoss > 0 ? finalLoss / initialLoss : null;
-  const converged = nonFiniteLines.length === 0 && lossRatio !== null && lossRatio <= ratio;
-  const validation = points.filter((p) => p.valLoss !== undefined && Number.isFinite(p.valLoss));
+  const converged =
+    nonFiniteLines.length === 0 &&
+    negativeLines.length === 0 &&
+    lossRatio !== null &&
+    Number.isFinite(lossRatio) &&
+    lossRatio <= ratio;
+  const validation = points.filter((p) => p.valLoss !== undefined && usable(p.valLoss));
   const best = validation.reduce<LogPoint | undefined>(
     (low, p) => (low === undefined || p.valLoss! < low.valLoss! ? p : low),
     undefined,
@@ -56,6 +81,9 @@ export function judgeTraining(
     lossRatio,
     converged,
     nonFiniteLines,
+    negativeLines,
+    firstNegativeLoss: finite.find((p) => p.loss < 0)?.loss ?? null,
+    firstLine: finite[0]?.line ?? null,
     overfitting,
     bestValLoss: best?.valLoss ?? null,
     finalValLoss: last?.valLoss ?? null,

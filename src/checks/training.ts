@@ -145,13 +145,40 @@ function judgeFindings(verdict: TrainingVerdict, options: TrainingSpec, file: st
       level: 'error',
       file,
       line: verdict.nonFiniteLines[0]!,
-      message: `The loss is NaN or infinite on ${verdict.nonFiniteLines.length} line(s), first at line ${verdict.nonFiniteLines[0]}: training diverged; lower the learning rate or check the loss for log(0).`,
+      message: `The loss is NaN or infinite (or beyond ±1e300, where averaging overflows) on ${verdict.nonFiniteLines.length} line(s), first at line ${verdict.nonFiniteLines[0]}: training diverged; lower the learning rate or check the loss for log(0).`,
+    });
+  // A negative loss is an error, not a warning: the losses this check is for (cross-entropy, MSE,
+  // the NLL of discrete labels) are never below 0, so a negative value means the log records
+  // something else (a log-likelihood with its sign flipped, a score, a reward) or was edited, and
+  // the ratio test then means nothing: it is undefined when the initial loss is ≤ 0 (which passed
+  // with no finding), and negative, so "converged", when only the final loss is. A warning would
+  // still pass the check and award its points for convergence that was never shown.
+  else if (verdict.negativeLines.length > 0)
+    findings.push({
+      level: 'error',
+      file,
+      line: verdict.negativeLines[0]!,
+      message: `The loss is negative on ${verdict.negativeLines.length} line(s), first at line ${verdict.negativeLines[0]} (${fmt(verdict.firstNegativeLoss)}): a training loss such as cross-entropy or MSE is never below 0, so convergence cannot be judged; log the loss itself (not a log-likelihood, a score or a reward).`,
     });
   else if (verdict.lossRatio !== null && !verdict.converged)
     findings.push({
       level: 'error',
       file,
       message: `Training did not converge: the smoothed loss went from ${fmt(verdict.initialLoss)} to ${fmt(verdict.finalLoss)} (${fmt(verdict.lossRatio)}× the initial), above the ${ratio}× required; train longer or tune the learning rate.`,
+    });
+  else if (verdict.initialLoss === 0)
+    findings.push({
+      level: 'error',
+      file,
+      ...(verdict.firstLine === null ? {} : { line: verdict.firstLine }),
+      message: `The smoothed initial loss is 0, so there is nothing to measure convergence from; log the loss from the first step, before the model has trained.`,
+    });
+  // Never pass a log that did not converge: whatever left the verdict open gets a finding.
+  if (!verdict.converged && !findings.some((f) => f.level === 'error'))
+    findings.push({
+      level: 'error',
+      file,
+      message: `Convergence could not be judged from ${file} (smoothed loss ${fmt(verdict.initialLoss)} → ${fmt(verdict.finalLoss)}); log a positive training loss at every step.`,
     });
   if (verdict.overfitting)
     findings.push({
