@@ -2,7 +2,8 @@
  * What the app makes of the results file a grader run sent back for one attempt, without GitHub:
  *   1. a run that did not succeed (failure, cancelled, timed out, …): an infrastructure error, its
  *      artifact never read, whatever it uploaded; a successful run without the file: invalid results;
- *   2. parse and validate the file as untrusted input;
+ *   2. check its signature with the dispatch's key (only the grader action holds it), then parse and
+ *      validate the file as untrusted input;
  *   3. check it answers this attempt (attempt id, repository, sha, course, assignment);
  *   4. score it against the current config, with the instructor's manual scores and the late policy
  *      applied at the commit's first submission;
@@ -12,6 +13,7 @@
 import type { CourseConfig } from '../config/schema.js';
 import { scoreResults } from '../grading/grade-and-score.js';
 import type { Results } from '../results/results-schema.js';
+import { verifyResults } from '../results/results-signature.js';
 import type { AssignmentScore, ManualScore } from '../results/score-types.js';
 import { validateResults } from '../results/validate-results.js';
 import { type CheckReport, checkRunReport } from './results-report.js';
@@ -40,7 +42,8 @@ export interface ScoringHistory {
 
 /** The results file as the caller found it: its text, or why there is none. */
 export type ResultsFile =
-  | { text: string }
+  /** The results file's text and the signature file's, if the artifact had one. */
+  | { text: string; signature?: string | undefined }
   /** The run has no artifact of this name. */
   | { missing: string }
   /** The run did not succeed, so its artifact of this name was not downloaded. */
@@ -56,6 +59,11 @@ export interface JudgeInput {
   /** The grader run that should have produced the file. */
   run: { id: number; conclusion: string | null };
   file: ResultsFile;
+  /**
+   * The key the app minted for the attempt's dispatch (`resultsKey` of results-signature.ts); undefined
+   * for an attempt never dispatched with one, whose results are then rejected.
+   */
+  resultsKey: string | undefined;
   history: ScoringHistory;
   /** The time hidden checks are revealed against (default now). */
   now?: Date;
@@ -95,6 +103,8 @@ export async function judgeResults(input: JudgeInput): Promise<Scored | Fault> {
     );
   }
   if ('unreadable' in file) return fault('invalid_results', file.unreadable);
+  const unsigned = signatureProblem(file, input.resultsKey);
+  if (unsigned) return fault('invalid_results', unsigned);
   let data: unknown;
   try {
     data = JSON.parse(file.text);
@@ -125,6 +135,17 @@ export async function judgeResults(input: JudgeInput): Promise<Scored | Fault> {
   });
   // The comment is the check run's summary: one rendering serves both.
   return { state: 'completed', results: valid.results, score, report, comment: report.summary };
+}
+
+/** Why the file is not the grader action's own, or undefined when its signature holds. */
+function signatureProblem(file: { text: string; signature?: string | undefined }, key: string | undefined) {
+  if (key === undefined)
+    return 'the attempt has no dispatch nonce, so the results signature cannot be checked';
+  if (file.signature === undefined)
+    return 'results are not signed: the artifact has no mlgrade-results.json.sig (the grader workflow must pass its input results_key to the mlgrade action as results-key and upload the signature; docs/github-app.md)';
+  if (!verifyResults(key, file.text, file.signature))
+    return 'results signature does not match: the file was not written by the mlgrade action of this dispatch';
+  return undefined;
 }
 
 /** The check run of a fault: neutral and free for infrastructure errors, failed for invalid results. */

@@ -2,10 +2,12 @@
  * One `workflow_dispatch` of the grader workflow for a batch of attempts. GitHub answers with the
  * run id when asked (`return_run_details: true`); where it does not (older GitHub Enterprise
  * Server), the run is found by the nonce in its `run-name`, and failing that the collector matches
- * the nonce when the run completes.
+ * the nonce when the run completes. The run gets the dispatch's results key (an HMAC of the app's
+ * secret and the nonce) to sign its results with; the collector derives it again.
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { resultsKey } from '../results/results-signature.js';
 import { explainGitHubError, type GitHub } from './github-client.js';
 import { type DispatchedAttempt, type GraderWorkflow, nonceFromRunName } from './grader-workflow.js';
 
@@ -31,7 +33,12 @@ export async function dispatchWorkflow(
       repo: grader.repo,
       workflow_id: grader.workflow,
       ref: grader.ref,
-      inputs: { nonce, attempts: JSON.stringify(attempts), runs_on: grader.runsOn },
+      inputs: {
+        nonce,
+        attempts: JSON.stringify(attempts),
+        runs_on: grader.runsOn,
+        results_key: resultsKey(grader.resultsSecret, nonce),
+      },
       return_run_details: true,
     });
   } catch (error) {

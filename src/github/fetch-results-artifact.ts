@@ -5,7 +5,13 @@
  * without the token) is checked again.
  */
 import type { GitHub } from './github-client.js';
-import { ArtifactError, DEFAULT_ZIP_LIMITS, readResultsZip, type ZipLimits } from './read-results-zip.js';
+import {
+  ArtifactError,
+  DEFAULT_ZIP_LIMITS,
+  type ResultsArtifact,
+  readResultsZip,
+  type ZipLimits,
+} from './read-results-zip.js';
 
 /** The largest zip accepted (default 10 MiB; results are a few hundred KiB at most). */
 export const MAX_ARTIFACT_BYTES = 10 * 1024 * 1024;
@@ -36,14 +42,14 @@ export async function listRunArtifacts(
   );
 }
 
-/** Downloads one artifact zip and returns the results file's text. */
+/** Downloads one artifact zip and returns the results file's text and its signature. */
 export async function downloadResults(
   github: GitHub,
   owner: string,
   repo: string,
   artifact: { id: number; size: number; expired: boolean },
   limits: ZipLimits & { maxZipBytes: number } = { ...DEFAULT_ZIP_LIMITS, maxZipBytes: MAX_ARTIFACT_BYTES },
-): Promise<string> {
+): Promise<ResultsArtifact> {
   if (artifact.expired) throw new ArtifactError('results artifact has expired');
   if (artifact.size > limits.maxZipBytes)
     throw new ArtifactError(`results artifact is ${artifact.size} bytes; the limit is ${limits.maxZipBytes}`);

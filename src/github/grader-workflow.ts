@@ -3,7 +3,8 @@
  * section, so these come from the app's environment: `MLGRADE_GRADER_REPOSITORY` (default
  * `mlgrade-grader`, in the course owner's account), `MLGRADE_GRADER_WORKFLOW` (default
  * `mlgrade-grade.yml`), `MLGRADE_GRADER_REF` (default `main`), `MLGRADE_RUNS_ON` (JSON, default
- * `["self-hosted","gpu"]`).
+ * `["self-hosted","gpu"]`), and the secret results keys are derived from: `MLGRADE_RESULTS_SECRET`, else
+ * `WEBHOOK_SECRET`, else (outside production only) Probot's development default.
  */
 
 /** The grader workflow of one course owner. */
@@ -14,6 +15,8 @@ export interface GraderWorkflow {
   ref: string;
   /** The runner labels, as JSON for `runs-on: ${{ fromJSON(inputs.runs_on) }}`. */
   runsOn: string;
+  /** The app's secret for results keys (results/results-signature.ts); never sent anywhere. */
+  resultsSecret: string;
 }
 
 /** The grader workflow for `owner`, from the environment. */
@@ -30,7 +33,17 @@ export function graderWorkflow(owner: string, env: NodeJS.ProcessEnv = process.e
     workflow: env.MLGRADE_GRADER_WORKFLOW || 'mlgrade-grade.yml',
     ref: env.MLGRADE_GRADER_REF || 'main',
     runsOn: JSON.stringify(labels),
+    resultsSecret: resultsSecret(env),
   };
+}
+
+function resultsSecret(env: NodeJS.ProcessEnv): string {
+  const secret = env.MLGRADE_RESULTS_SECRET || env.WEBHOOK_SECRET;
+  if (secret) return secret;
+  // app.ts refuses to start in production without WEBHOOK_SECRET; this is for development and tests.
+  if (env.NODE_ENV === 'production')
+    throw new Error('mlgrade: set MLGRADE_RESULTS_SECRET (or WEBHOOK_SECRET) to sign grading results.');
+  return 'development';
 }
 
 /** One matrix entry of a dispatched run: what the grader job needs to grade one attempt. */

@@ -2,9 +2,11 @@
  * Reads `mlgrade-results.json` out of an artifact zip. The zip comes from a runner that executed
  * student code, so it is untrusted: entry names must be plain relative paths (no `..`, no absolute
  * paths, no backslashes), the number of entries is bounded, and inflation stops at a byte limit
- * whatever the headers claim (a zip bomb is rejected, not expanded).
+ * whatever the headers claim (a zip bomb is rejected, not expanded). The results' signature
+ * (`mlgrade-results.json.sig`) is read beside it, bounded too; judging it is the caller's.
  */
 import { Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
+import { SIGNATURE_SUFFIX } from '../results/results-signature.js';
 
 /** Limits for {@link readResultsZip}. */
 export interface ZipLimits {
@@ -19,33 +21,51 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 16, maxResultBytes: 8
 /** The file the grader action writes and uploads. */
 export const RESULTS_FILE = 'mlgrade-results.json';
 
+/** The signature the grader action writes beside the results file. */
+export const SIGNATURE_FILE = `${RESULTS_FILE}${SIGNATURE_SUFFIX}`;
+
+/** A signature is one line of ~71 characters; anything longer is not one. */
+const MAX_SIGNATURE_BYTES = 1024;
+
+/** What a results artifact holds. */
+export interface ResultsArtifact {
+  /** The results file's text. */
+  text: string;
+  /** The signature file's text, when the artifact has one. */
+  signature: string | undefined;
+}
+
 /** Why an artifact was rejected. */
 export class ArtifactError extends Error {
   override name = 'ArtifactError';
 }
 
-/** The results file's text; throws {@link ArtifactError} for anything suspicious or missing. */
-export function readResultsZip(zip: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): string {
-  const chunks: Uint8Array[] = [];
+/** The results file's text and its signature; throws {@link ArtifactError} for anything suspicious or missing. */
+export function readResultsZip(zip: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ResultsArtifact {
+  const wanted = new Map<string, { limit: number; chunks: Uint8Array[]; bytes: number }>([
+    [RESULTS_FILE, { limit: limits.maxResultBytes, chunks: [], bytes: 0 }],
+    [SIGNATURE_FILE, { limit: MAX_SIGNATURE_BYTES, chunks: [], bytes: 0 }],
+  ]);
+  const found = new Set<string>();
   let entries = 0;
-  let bytes = 0;
-  let found = false;
   let problem: string | undefined;
   const unzip = new Unzip((file) => {
     entries++;
     if (entries > limits.maxEntries) problem ??= `more than ${limits.maxEntries} entries`;
     if (!isSafeName(file.name)) problem ??= `unsafe entry name "${file.name.slice(0, 200)}"`;
-    if (problem || file.name !== RESULTS_FILE) return;
-    found = true;
+    const entry = wanted.get(file.name);
+    if (problem || !entry) return;
+    if (found.has(file.name)) problem ??= `${file.name} appears twice`;
+    found.add(file.name);
     file.ondata = (error, chunk) => {
       if (error) problem ??= `corrupt entry ${file.name}: ${error.message}`;
-      bytes += chunk?.length ?? 0;
-      if (bytes > limits.maxResultBytes) {
-        problem ??= `${RESULTS_FILE} inflates past ${limits.maxResultBytes} bytes`;
+      entry.bytes += chunk?.length ?? 0;
+      if (entry.bytes > entry.limit) {
+        problem ??= `${file.name} inflates past ${entry.limit} bytes`;
         file.terminate();
         return;
       }
-      if (chunk) chunks.push(chunk);
+      if (chunk) entry.chunks.push(chunk);
     };
     file.start();
   });
@@ -57,8 +77,12 @@ export function readResultsZip(zip: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_
     problem ??= `not a readable zip: ${(error as Error).message}`;
   }
   if (problem) throw new ArtifactError(`results artifact rejected: ${problem}`);
-  if (!found) throw new ArtifactError(`results artifact holds no ${RESULTS_FILE}`);
-  return Buffer.concat(chunks).toString('utf8');
+  if (!found.has(RESULTS_FILE)) throw new ArtifactError(`results artifact holds no ${RESULTS_FILE}`);
+  const text = (name: string) => Buffer.concat(wanted.get(name)!.chunks).toString('utf8');
+  return {
+    text: text(RESULTS_FILE),
+    signature: found.has(SIGNATURE_FILE) ? text(SIGNATURE_FILE) : undefined,
+  };
 }
 
 function isSafeName(name: string): boolean {

@@ -1,6 +1,8 @@
 /**
  * Collects one attempt's results from a completed grader run: fetches the results artifact, lets
- * attempt/judge-results.ts decide what it means (validation, the attempt check, scoring, rendering),
+ * attempt/judge-results.ts decide what it means (the run's conclusion, the signature with the key
+ * derived again from the app's secret and the dispatch nonce, validation, the attempt check, scoring,
+ * rendering),
  * then stores the verdict, completes the check run and upserts the PR comment.
  */
 import { judgeResults, type ResultsFile } from '../attempt/judge-results.js';
@@ -8,8 +10,10 @@ import type { CourseConfig } from '../config/schema.js';
 import { completeCheckRun } from '../github/check-runs.js';
 import { artifactName, downloadResults } from '../github/fetch-results-artifact.js';
 import type { GitHub } from '../github/github-client.js';
+import { graderWorkflow } from '../github/grader-workflow.js';
 import { upsertComment } from '../github/pr-comment.js';
 import { ArtifactError } from '../github/read-results-zip.js';
+import { resultsKey } from '../results/results-signature.js';
 import type { Attempt } from '../store/ledger-types.js';
 import type { AppDeps, Log } from './app-deps.js';
 
@@ -32,7 +36,10 @@ export async function collectAttempt(
   log: Log,
 ): Promise<void> {
   const file = await fetchResultsFile(github, run, attempt);
-  const verdict = await judgeResults({ attempt, course, run, file, history: deps.ledger });
+  const nonce = attempt.dispatchNonce?.split('.')[0];
+  const { resultsSecret } = graderWorkflow(run.owner, deps.env);
+  const key = nonce ? resultsKey(resultsSecret, nonce) : undefined;
+  const verdict = await judgeResults({ attempt, course, run, file, resultsKey: key, history: deps.ledger });
   if (verdict.state !== 'completed') {
     const { state, error, report } = verdict;
     log.warn(`${attempt.repository} attempt ${attempt.id}: ${state}: ${error}`);
@@ -73,7 +80,7 @@ async function fetchResultsFile(github: GitHub, run: CompletedRun, attempt: Atte
   // The grader workflow uploads only after the grading step succeeded: a failed run's artifact is not downloaded.
   if (run.conclusion !== 'success') return { notRead: name };
   try {
-    return { text: await downloadResults(github, run.owner, run.repo, artifact) };
+    return await downloadResults(github, run.owner, run.repo, artifact);
   } catch (error) {
     // A garbled download is the runner's doing, like a rejected zip: the results are invalid.
     if (error instanceof ArtifactError || error instanceof SyntaxError) return { unreadable: error.message };

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { strToU8, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 
 /** One request the fake served; `ms` is the fake's own time handling it. */
 export interface LoggedRequest {
@@ -232,7 +232,7 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
 }
 
 interface DispatchBody {
-  inputs: { nonce: string; attempts: string };
+  inputs: { nonce: string; attempts: string; results_key: string };
 }
 
 /** Signs and posts a webhook the way GitHub does. */
@@ -290,11 +290,14 @@ async function runWorkflow(
           INPUT_REPOSITORY: job.repository,
           INPUT_SHA: job.sha,
           INPUT_RESULTS: 'mlgrade-results.json',
+          'INPUT_RESULTS-KEY': dispatch.body.inputs.results_key,
         },
         timeout: 60_000,
       });
+      // The template's upload step: the results and their signature.
       const zip = zipSync({
-        'mlgrade-results.json': strToU8(await readFile(path.join(workspace, 'mlgrade-results.json'), 'utf8')),
+        'mlgrade-results.json': await readFile(path.join(workspace, 'mlgrade-results.json')),
+        'mlgrade-results.json.sig': await readFile(path.join(workspace, 'mlgrade-results.json.sig')),
       });
       const id = state.nextId++;
       state.artifacts.set(id, zip);

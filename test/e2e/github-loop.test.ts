@@ -1,8 +1,8 @@
 /**
  * The whole loop with no mocks inside mlgrade: the real app process (probot run) against a GitHub
  * fake on 127.0.0.1 that also plays the runner. A signed push webhook → queued check run → workflow
- * dispatch → the bundled action grades examples/submissions/m4-passing → artifact → signed
- * workflow_run.completed → completed check run and one PR comment.
+ * dispatch → the bundled action grades examples/submissions/m4-passing and signs the results with the
+ * dispatch's key → artifact → signed workflow_run.completed → completed check run and one PR comment.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -72,5 +72,9 @@ describe('the GitHub loop, end to end', () => {
     expect(dispatches.map((r) => r.path)).toEqual([
       '/api/v3/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches',
     ]);
+    // The results were signed by the action with the dispatch's key: the app scores nothing unsigned.
+    const inputs = (dispatches[0]!.body as { inputs: Record<string, string> }).inputs;
+    expect(Object.keys(inputs).sort()).toEqual(['attempts', 'nonce', 'results_key', 'runs_on']);
+    expect(inputs.results_key).toMatch(/^[0-9a-f]{64}$/);
   }, 60_000);
 });

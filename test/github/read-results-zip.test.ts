@@ -7,7 +7,20 @@ const RESULTS = '{"schemaVersion":1}';
 describe('readResultsZip', () => {
   it('returns the results file of a well-formed artifact', () => {
     const zip = zipSync({ 'mlgrade-results.json': strToU8(RESULTS) });
-    expect(readResultsZip(zip)).toBe(RESULTS);
+    expect(readResultsZip(zip)).toEqual({ text: RESULTS, signature: undefined });
+  });
+
+  it('returns the signature beside the results, bounded to 1 KiB', () => {
+    const signed = zipSync({
+      'mlgrade-results.json': strToU8(RESULTS),
+      'mlgrade-results.json.sig': strToU8('sha256=ab\n'),
+    });
+    expect(readResultsZip(signed)).toEqual({ text: RESULTS, signature: 'sha256=ab\n' });
+    const padded = zipSync({
+      'mlgrade-results.json': strToU8(RESULTS),
+      'mlgrade-results.json.sig': new Uint8Array(4096),
+    });
+    expect(() => readResultsZip(padded)).toThrow(/mlgrade-results.json.sig inflates past 1024 bytes/);
   });
 
   it('rejects a path-traversal entry even beside a valid results file', () => {

@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { resultsKey } from '../../src/results/results-signature.js';
 import type { AttemptState, AttemptTrigger, Ledger } from '../../src/store/ledger-types.js';
 import {
   API,
@@ -54,6 +55,9 @@ describe('push', () => {
           expect(body.ref).toBe('main');
           expect(body.return_run_details).toBe(true);
           expect(body.inputs.nonce).toMatch(/^[0-9a-f]{32}$/);
+          // The dispatch's results key: the app's secret (the development default here) and the nonce.
+          expect(body.inputs.results_key).toBe(resultsKey('development', body.inputs.nonce));
+          expect(Object.keys(body.inputs).length).toBeLessThanOrEqual(10);
           expect(JSON.parse(body.inputs.runs_on)).toEqual(['self-hosted', 'gpu']);
           expect(JSON.parse(body.inputs.attempts)).toEqual([
             {

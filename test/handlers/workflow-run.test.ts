@@ -4,6 +4,7 @@ import { strToU8, zipSync } from 'fflate';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../action/main.js';
+import { resultsKey, signResults } from '../../src/results/results-signature.js';
 import type { Attempt, Ledger } from '../../src/store/ledger-types.js';
 import {
   API,
@@ -26,21 +27,41 @@ let RUN = 30433642;
 let NONCE = '';
 const GRADER = '/repos/ml-course/mlgrade-grader';
 
-/** Results of the example passing submission, graded for `attemptId` by the real action code. */
-async function gradedResults(attemptId: string, sha = SHA): Promise<Record<string, unknown>> {
-  const results = path.join(await tempDir(), 'mlgrade-results.json');
+/** The key the app (WEBHOOK_SECRET unset in tests: the development secret) minted for a dispatch. */
+const keyOf = (nonce: string) => resultsKey('development', nonce);
+
+/** An artifact zip holding `results` signed with the dispatch's key, as the grader action would. */
+function signedZip(results: unknown, nonce = NONCE): Uint8Array {
+  const text = `${JSON.stringify(results, null, 2)}\n`;
+  return zipSync({
+    'mlgrade-results.json': strToU8(text),
+    'mlgrade-results.json.sig': strToU8(signResults(keyOf(nonce), text)),
+  });
+}
+
+/**
+ * Results of the example passing submission, graded for `attemptId` by the real action code with the
+ * dispatch's key, and the artifact zip of the files it wrote.
+ */
+async function gradedResults(attemptId: string, sha = SHA) {
+  const file = path.join(await tempDir(), 'mlgrade-results.json');
   await main({
     config: path.resolve('examples/course/mlgrade.yml'),
     submission: path.resolve('examples/submissions/m4-passing'),
     assignment: 'milestone-4',
     data: undefined,
-    results,
+    results: file,
     attemptId,
     repository: 'ml-course/m4-alice',
     sha,
-    resultsKey: undefined,
+    resultsKey: keyOf(NONCE),
   });
-  return JSON.parse(await readFile(results, 'utf8'));
+  const text = await readFile(file);
+  const zip = zipSync({
+    'mlgrade-results.json': text,
+    'mlgrade-results.json.sig': await readFile(`${file}.sig`),
+  });
+  return { results: JSON.parse(text.toString('utf8')) as Record<string, unknown>, zip };
 }
 
 describe('workflow_run.completed', () => {
@@ -113,7 +134,7 @@ describe('workflow_run.completed', () => {
   }
 
   it('scores the results, completes the check run with a Regrade button and comments once on the PR', async () => {
-    const zip = zipSync({ 'mlgrade-results.json': strToU8(JSON.stringify(await gradedResults(attempt.id))) });
+    const { zip } = await gradedResults(attempt.id);
     mockToken();
     mockArtifact(zip);
     mockConfig();
@@ -152,9 +173,9 @@ describe('workflow_run.completed', () => {
   });
 
   it('updates the existing comment in place, and skips the write when nothing changed', async () => {
-    const results = await gradedResults(attempt.id);
+    const { results, zip } = await gradedResults(attempt.id);
     mockToken();
-    mockArtifact(zipSync({ 'mlgrade-results.json': strToU8(JSON.stringify(results)) }));
+    mockArtifact(zip);
     mockConfig();
     nock(API)
       .patch('/repos/ml-course/m4-alice/check-runs/4400101')
@@ -179,10 +200,12 @@ describe('workflow_run.completed', () => {
 
     // A regrade of the same commit produces the same report: no comment write at all.
     const again = await app.ledger.createAttempt({ ...attempt, trigger: 'regrade' });
+    const rerunNonce = randomSha().slice(0, 32);
     await app.ledger.updateAttempt(again.attempt.id, {
       checkRunId: 4400102,
       state: 'dispatched',
       workflowRunId: RUN + 1,
+      dispatchNonce: `${rerunNonce}.0`,
     });
     const rerun = runPayload();
     rerun.workflow_run.id = RUN + 1;
@@ -200,7 +223,7 @@ describe('workflow_run.completed', () => {
       });
     nock(API)
       .get(`${GRADER}/actions/artifacts/78/zip`)
-      .reply(200, Buffer.from(zipSync({ 'mlgrade-results.json': strToU8(JSON.stringify(regraded)) })));
+      .reply(200, Buffer.from(signedZip(regraded, rerunNonce)));
     nock(API)
       .patch('/repos/ml-course/m4-alice/check-runs/4400102')
       .reply(200, { pull_requests: [{ number: 3 }] });
@@ -210,9 +233,9 @@ describe('workflow_run.completed', () => {
   });
 
   it('rejects results that answer another attempt or commit (invalid results, failure)', async () => {
-    const forged = await gradedResults(attempt.id, 'f'.repeat(40));
+    const { zip } = await gradedResults(attempt.id, 'f'.repeat(40));
     mockToken();
-    mockArtifact(zipSync({ 'mlgrade-results.json': strToU8(JSON.stringify(forged)) }));
+    mockArtifact(zip);
     mockConfig();
     nock(API)
       .patch(
@@ -227,6 +250,44 @@ describe('workflow_run.completed', () => {
     await deliver(app, 'workflow_run', runPayload());
     expect(await app.ledger.getAttempt(attempt.id)).toMatchObject({ state: 'invalid_results' });
   });
+
+  it.each([
+    [
+      'unsigned',
+      (results: unknown) => zipSync({ 'mlgrade-results.json': strToU8(JSON.stringify(results)) }),
+      'results are not signed',
+    ],
+    [
+      'signed with another dispatch’s key',
+      (results: unknown) => signedZip(results, 'e'.repeat(32)),
+      'results signature does not match',
+    ],
+  ])(
+    'rejects %s results as invalid, flagged to the instructor, even when they answer the attempt',
+    async (_, forge, why) => {
+      const { results } = await gradedResults(attempt.id);
+      mockToken();
+      mockArtifact(forge(results));
+      mockConfig();
+      nock(API)
+        .patch(
+          '/repos/ml-course/m4-alice/check-runs/4400101',
+          asserting((body) => {
+            expect(body.conclusion).toBe('failure');
+            expect(body.output.title).toBe('Grading results were invalid');
+            expect(body.output.summary).toContain(why);
+          }),
+        )
+        .reply(200, {});
+
+      await deliver(app, 'workflow_run', runPayload());
+      expect(await app.ledger.getAttempt(attempt.id)).toMatchObject({
+        state: 'invalid_results',
+        error: expect.stringContaining(why),
+      });
+      expect(await app.ledger.getResults(attempt.id)).toBeFalsy();
+    },
+  );
 
   it('rejects a zip with a path-traversal entry', async () => {
     const zip = zipSync({ 'mlgrade-results.json': strToU8('{}'), '../escape': strToU8('x') });
