@@ -11,6 +11,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { lstatSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -169,11 +170,13 @@ async function copySubmission(
   uid: number | undefined,
   disk: DiskQuota,
 ) {
-  // .git is left out: it can be large, and the command must not depend on history.
+  // .git is left out: it can be large, and the command must not depend on history. FIFOs, sockets
+  // and devices (git cannot hold them, but a local grade can meet them) are left out too: copying a
+  // FIFO would block or fail.
   await cp(source, workDir, {
     recursive: true,
     verbatimSymlinks: true,
-    filter: (from) => path.basename(from) !== '.git',
+    filter: (from) => path.basename(from) !== '.git' && copyable(from),
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOSPC' || !('mb' in disk)) throw error;
     throw new SandboxUnavailableError(
@@ -209,6 +212,11 @@ function sandboxEnv(
     ...request.policy.env,
     ...request.env,
   };
+}
+
+function copyable(file: string): boolean {
+  const info = lstatSync(file, { throwIfNoEntry: false });
+  return info !== undefined && (info.isFile() || info.isDirectory() || info.isSymbolicLink());
 }
 
 /** A uid no account uses, different per run so concurrent runs never share a process budget. */

@@ -2,6 +2,7 @@
  * Escapes a hostile student tried against the sandbox (issue: hostile submissions), each run for
  * real in every mode this machine offers (`auto` is bubblewrap where installed; `unshare` as root).
  */
+import { execFileSync } from 'node:child_process';
 import { chmod, readdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -86,6 +87,22 @@ describe.each(SANDBOX_MODES)('hostile escapes (mode %s)', (mode) => {
     );
     expect(second.output).not.toContain('leak');
   });
+});
+
+describe('the copy of the submission', () => {
+  it('leaves a FIFO out of the copy instead of blocking on it or failing', async () => {
+    const submission = await tempDir({ 'README.md': 'x' });
+    execFileSync('mkfifo', [path.join(submission, 'metrics.json')]);
+    const { session, result } = await runSandboxed({
+      submissionDir: submission,
+      command: 'ls -A; echo done',
+      policy: sandboxPolicy({ wall_seconds: 10 }),
+    });
+    await session.dispose();
+    expect(result.output.split('\n')).not.toContain('metrics.json');
+    expect(result.output).toContain('README.md');
+    expect(result.output).toContain('done');
+  }, 15_000);
 });
 
 describe.each(SANDBOX_MODES)('disk quota (mode %s)', (mode) => {
