@@ -1,5 +1,6 @@
 /**
- * Bundles the GitHub Action (action/run.ts) into dist/index.cjs with esbuild, and copies the TF.js
+ * Bundles the GitHub Action (action/run.ts) into dist/index.cjs with esbuild (and the ONNX inference
+ * child, src/models/onnx-child.ts, into dist/onnx-child.cjs), and copies the TF.js
  * wasm binaries beside it (the wasm backend loads them from the bundle's directory). CommonJS
  * output: ncc builds broken bundles from NodeNext output, esbuild's CJS works (STYLE.md).
  *
@@ -10,7 +11,7 @@
 import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { packageRoot } from '../src/package-root.js';
 
 /**
@@ -39,6 +40,20 @@ const inlineCreateRequire: Plugin = {
   },
 };
 
+const BUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: EXTERNAL,
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: BANNER },
+  plugins: [inlineCreateRequire],
+  legalComments: 'none',
+  minifyWhitespace: true,
+  logLevel: 'warning',
+} satisfies BuildOptions;
+
 /** Builds the action into `outDir` (default dist/) and returns the files written, relative to it. */
 export async function bundleAction(outDir = path.join(packageRoot(), 'dist')): Promise<string[]> {
   const root = packageRoot();
@@ -48,17 +63,14 @@ export async function bundleAction(outDir = path.join(packageRoot(), 'dist')): P
     absWorkingDir: root,
     entryPoints: ['action/run.ts'],
     outfile: path.join(outDir, 'index.cjs'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: EXTERNAL,
-    define: { 'import.meta.url': '__bundleUrl' },
-    banner: { js: BANNER },
-    plugins: [inlineCreateRequire],
-    legalComments: 'none',
-    minifyWhitespace: true,
-    logLevel: 'warning',
+    ...BUILD_OPTIONS,
+  });
+  // The ONNX inference child process (src/models/onnx-process.ts starts it from beside the bundle).
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['src/models/onnx-child.ts'],
+    outfile: path.join(outDir, 'onnx-child.cjs'),
+    ...BUILD_OPTIONS,
   });
   const wasmDir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
   for (const file of (await readdir(wasmDir)).filter((name) => name.endsWith('.wasm')).sort()) {

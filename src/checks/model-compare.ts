@@ -7,7 +7,7 @@ import { InputFileError } from '../files/input-files.js';
 import { loadModel } from '../models/load-model.js';
 import type { Finding } from '../results/results-schema.js';
 import type { Comparison } from './model-report.js';
-import type { ModelSpec } from './model-spec.js';
+import { inferenceLimits, type ModelSpec } from './model-spec.js';
 import type { GradingContext } from './types.js';
 
 /** Size facts of the compare_to model, or undefined when none is configured or it cannot be loaded. */
@@ -20,7 +20,14 @@ export async function compareTo(
   const spec = options.compare_to;
   if (!spec) return undefined;
   try {
-    const other = await loadModel(context.submissionDir, spec.model, spec.format ?? 'auto', maxBytes);
+    const format = spec.format ?? 'auto';
+    const other = await loadModel(
+      context.submissionDir,
+      spec.model,
+      format,
+      maxBytes,
+      inferenceLimits(options),
+    );
     await other.model.dispose();
     log.push(`compare_to ${spec.model}: ${other.model.parameters} parameters`);
     return {

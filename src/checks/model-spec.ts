@@ -1,5 +1,6 @@
 /** The `model` check's options: its JSON Schema (the config's single source of truth) and derived type. */
 import { type Static, Type } from '@sinclair/typebox';
+import { DEFAULT_INFERENCE_LIMITS, type InferenceLimits } from '../models/onnx-process.js';
 import { checkSpec } from './common-spec.js';
 
 /** One sentence for validate messages and the docs. */
@@ -112,6 +113,22 @@ export const modelSpecSchema = checkSpec('model', MODEL_DESCRIPTION, {
       description: 'Worker threads for TF.js on wasm (default: one per core).',
     }),
   ),
+  max_inference_seconds: Type.Optional(
+    Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 86400,
+      description:
+        'ONNX: seconds of inference in all (loading, the test set, latency runs) before the model is stopped and fails (default 600).',
+    }),
+  ),
+  max_inference_memory_mib: Type.Optional(
+    Type.Integer({
+      minimum: 64,
+      maximum: 1048576,
+      description:
+        'ONNX: MiB of memory the inference process may use before the model is stopped and fails (default 4096).',
+    }),
+  ),
   latency_runs: Type.Optional(
     Type.Integer({
       minimum: 0,
@@ -160,6 +177,14 @@ export const modelSpecSchema = checkSpec('model', MODEL_DESCRIPTION, {
 
 /** Options of the `model` check. */
 export type ModelSpec = Static<typeof modelSpecSchema>;
+
+/** Time and memory limits of ONNX inference, from the options or their defaults. */
+export function inferenceLimits(options: ModelSpec): InferenceLimits {
+  return {
+    seconds: options.max_inference_seconds ?? DEFAULT_INFERENCE_LIMITS.seconds,
+    memoryMiB: options.max_inference_memory_mib ?? DEFAULT_INFERENCE_LIMITS.memoryMiB,
+  };
+}
 
 /** Metric names; `class.*` stands for each class name. */
 export const MODEL_METRICS = [

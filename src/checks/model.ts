@@ -28,7 +28,13 @@ import {
   modelTables,
   sizeMetrics,
 } from './model-report.js';
-import { MODEL_DESCRIPTION, MODEL_METRICS, type ModelSpec, modelSpecSchema } from './model-spec.js';
+import {
+  inferenceLimits,
+  MODEL_DESCRIPTION,
+  MODEL_METRICS,
+  type ModelSpec,
+  modelSpecSchema,
+} from './model-spec.js';
 import type { CheckDefinition, CheckOutcome, GradingContext } from './types.js';
 
 const DEFAULT_MAX_MODEL_BYTES = 100 * 1024 * 1024;
@@ -60,7 +66,8 @@ export const modelCheck: CheckDefinition<ModelSpec> = {
     const maxBytes = maxModelBytes(options);
     let handle: ModelHandle;
     try {
-      handle = await loadModel(context.submissionDir, file, options.format ?? 'auto', maxBytes);
+      const format = options.format ?? 'auto';
+      handle = await loadModel(context.submissionDir, file, format, maxBytes, inferenceLimits(options));
     } catch (error) {
       if (!(error instanceof InputFileError)) throw error;
       return unusable(
@@ -105,7 +112,13 @@ async function evaluate(options: ModelSpec, context: GradingContext, loaded: Loa
   log.push(
     `predicted ${inputs.shape[0]} examples on ${run.workers} thread(s): ${Math.round(run.throughput)} examples/s`,
   );
-  const latency = await singleExampleLatency(model, inputs, options.latency_runs ?? 50);
+  let latency: { p50: number | null; p95: number | null };
+  try {
+    latency = await singleExampleLatency(model, inputs, options.latency_runs ?? 50);
+  } catch (error) {
+    const problem = `${file} failed while timing single examples: ${firstLine(error)}`;
+    return { ...unusable(problem, [finding(file, problem)], log), environment };
+  }
   const matrix = confusionMatrix(dataset.labels, run.predicted, classCount);
   const measured: ModelMeasurements = {
     file,
@@ -130,8 +143,7 @@ async function predictAll(options: ModelSpec, loaded: Loaded, classCount: number
       workers: options.workers,
     });
   } catch (error) {
-    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { problem: `${file} failed while predicting: ${why}` };
+    return { problem: `${file} failed while predicting: ${firstLine(error)}` };
   }
   if (run.classes !== classCount) {
     return {
@@ -157,6 +169,10 @@ function report(options: ModelSpec, measured: ModelMeasurements): CheckOutcome {
     findings,
     tables: tables.tables,
   };
+}
+
+function firstLine(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
 
 function maxModelBytes(options: ModelSpec): number {

@@ -5,8 +5,8 @@
  */
 import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
 import type { LoadedModel } from './loaded-model.js';
-import { loadOnnxModel } from './onnx-model.js';
 import { OnnxRefusal } from './onnx-parameters.js';
+import { InferenceLimitError, type InferenceLimits, loadContainedOnnxModel } from './onnx-process.js';
 import { readTfjsArtifacts, type TfjsArtifacts } from './read-tfjs-artifacts.js';
 import { loadTfjsModel } from './tfjs-model.js';
 
@@ -19,17 +19,21 @@ export interface ModelHandle {
   artifacts: TfjsArtifacts | undefined;
 }
 
-/** Loads `file` (relative to `root`); `maxBytes` caps model.json plus shards, or the .onnx file. */
+/**
+ * Loads `file` (relative to `root`); `maxBytes` caps model.json plus shards, or the .onnx file. An ONNX
+ * model runs in a contained child process, within `limits` (default DEFAULT_INFERENCE_LIMITS).
+ */
 export async function loadModel(
   root: string,
   file: string,
   format: ModelFormat,
   maxBytes: number,
+  limits?: InferenceLimits,
 ): Promise<ModelHandle> {
   const onnx = format === 'onnx' || (format === 'auto' && file.toLowerCase().endsWith('.onnx'));
   if (onnx) {
     const bytes = await readInputFile(await resolveInside(root, file), file, { maxBytes, text: false });
-    const model = await guard(file, 'ONNX model', () => loadOnnxModel(bytes));
+    const model = await guard(file, 'ONNX model', () => loadContainedOnnxModel(bytes, limits));
     return { model, artifacts: undefined };
   }
   const artifacts = await readTfjsArtifacts(root, file, maxBytes);
@@ -42,6 +46,9 @@ async function guard<T>(file: string, what: string, load: () => Promise<T>): Pro
     return await load();
   } catch (error) {
     const why = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 500) : String(error);
+    if (error instanceof InferenceLimitError) {
+      throw new InputFileError(file, `${file} could not be loaded: ${why}`, { cause: error });
+    }
     if (error instanceof OnnxRefusal) {
       throw new InputFileError(file, `${file} was refused: ${why}`, { cause: error });
     }

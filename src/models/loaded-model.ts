@@ -22,6 +22,11 @@ export interface LoadedModel {
   bytesOnDisk: number;
   /** Class scores for a batch: row-major [batch, classes]. */
   predict(batch: Tensor32): Promise<{ scores: Float32Array; classes: number }>;
+  /**
+   * The predicted class of every example, batch by batch, when the model runs elsewhere (a child
+   * process) and one request for the whole test set is cheaper than one per batch.
+   */
+  predictClasses?(inputs: Tensor32, batchSize: number): Promise<{ predicted: Int32Array; classes: number }>;
   dispose(): Promise<void>;
 }
 

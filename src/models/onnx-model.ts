@@ -1,5 +1,6 @@
 /**
- * Runs an ONNX model with onnxruntime-node. The CUDA execution provider is tried first when the
+ * Runs an ONNX model with onnxruntime-node, in this process: what the contained child process
+ * (onnx-child.ts, started by onnx-process.ts) runs, and the bench's bare baseline. The CUDA execution provider is tried first when the
  * runtime was built with it (a GPU runner), else the CPU provider with one intra-op thread per core,
  * which is how onnxruntime uses every core (no worker threads needed).
  */
@@ -72,7 +73,7 @@ async function createSession(ort: Ort, bytes: Uint8Array, threads: number) {
  * onnxruntime-node lists `cuda` on every Linux x64 build, but the provider library is only present
  * when the CUDA binaries were installed (GPU runners); asking for it otherwise prints a native error.
  */
-function cudaProviderInstalled(): boolean {
+export function cudaProviderInstalled(): boolean {
   const manifest = createRequire(import.meta.url).resolve('onnxruntime-node/package.json');
   const dir = path.join(path.dirname(manifest), 'bin', 'napi-v6', process.platform, process.arch);
   return existsSync(path.join(dir, 'libonnxruntime_providers_cuda.so'));

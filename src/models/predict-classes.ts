@@ -14,6 +14,7 @@ export async function predictClasses(
   inputs: Tensor32,
   batchSize: number,
 ): Promise<Predictions> {
+  if (model.predictClasses) return model.predictClasses(inputs, batchSize);
   const count = inputs.shape[0]!;
   const size = inputs.data.length / Math.max(count, 1);
   const predicted = new Int32Array(count);

@@ -47,9 +47,9 @@ async function fourFeatures(count = 8): Promise<{ dataDir: string; dataset: Mode
 }
 
 /** Runs the `model` check on fixture `name` committed as model.onnx in a fresh submission. */
-async function gradeFixture(name: string, options: Partial<ModelSpec> = {}) {
+async function gradeFixture(name: string, options: Partial<ModelSpec> = {}, examples = 8) {
   const submissionDir = await tempDir({ 'model.onnx': await fixture(name) });
-  const { dataDir, dataset } = await fourFeatures();
+  const { dataDir, dataset } = await fourFeatures(examples);
   const spec: ModelSpec = {
     id: 'model',
     kind: 'model',
@@ -143,6 +143,48 @@ describe('loops are refused at any depth', () => {
     const model = Uint8Array.of(0x3a, ...length(graph.length), ...graph);
     expect(refusal(model).message).toMatch(/nests subgraphs more than 32 deep/);
   });
+});
+
+describe('ONNX inference runs in a child process, within time and memory limits', () => {
+  it("runs a well-behaved model there: the fixtures' weights give every example its class", async () => {
+    const outcome = await gradeFixture('constant-of-shape.onnx', {}, 8);
+    expect(outcome.status).toBe('pass');
+    expect(outcome.metrics).toMatchObject({ accuracy: 1, examples: 8 });
+  });
+
+  // The memory cap needs Linux (prlimit, /proc); elsewhere only the time limit applies.
+  it.skipIf(process.platform !== 'linux')(
+    'stops a model that allocates 2 GiB per batch at the memory limit, as a finding',
+    async () => {
+      const outcome = await gradeFixture('constant-of-shape.onnx', { max_inference_memory_mib: 512 }, 300);
+      expect(outcome.status).toBe('fail');
+      expect(outcome.findings).toEqual([
+        expect.objectContaining({
+          level: 'error',
+          file: 'model.onnx',
+          message: expect.stringMatching(
+            /^model\.onnx failed while predicting: inference needed more than 512 MiB of memory and was stopped \(max_inference_memory_mib\); make the model smaller/,
+          ),
+        }),
+      ]);
+    },
+    30_000,
+  );
+
+  it('stops a model that runs past the time limit while the grader stays responsive', async () => {
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 20);
+    const started = performance.now();
+    const outcome = await gradeFixture('slow.onnx', { max_inference_seconds: 1 });
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(ticker);
+    expect(outcome.status).toBe('fail');
+    expect(outcome.findings?.[0]?.message).toMatch(
+      /^model\.onnx failed while predicting: inference ran past its time limit of 1 s and was stopped \(max_inference_seconds\); make the model faster/,
+    );
+    expect(seconds).toBeLessThan(10);
+    expect(ticks).toBeGreaterThan(seconds * 10); // the event loop kept turning (a tick is due every 20 ms)
+  }, 30_000);
 });
 
 function length(value: number): number[] {

@@ -1,0 +1,291 @@
+/**
+ * Runs an ONNX model in a child process (onnx-child.ts), so a hostile model is contained:
+ *
+ * - the model bytes are inspected first (onnx-parameters.ts: no external data, no loops, at any depth);
+ * - the child's working directory is a fresh empty directory, so a path the model names resolves to
+ *   nothing of the grader's;
+ * - its memory is capped: under `prlimit --data` where prlimit exists (onnxruntime's allocations fail
+ *   cleanly past the cap), and by a resident-memory watch that kills it past the cap in every case;
+ * - its inference time is capped: the time it spends answering requests, summed, must stay under the
+ *   limit, or it is killed (and `prlimit --cpu` backs that up should the parent die first).
+ *
+ * A child stopped for a limit rejects with InferenceLimitError, whose message says which limit and
+ * what to do; the grader itself stays responsive. The child starts once per loaded model and ends
+ * with `dispose()`; while idle it never keeps the grader's process alive.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Tensor32 } from '../data/preprocess.js';
+import { packageRoot } from '../package-root.js';
+import type { LoadedModel } from './loaded-model.js';
+import type { OnnxAnswer, OnnxDescription, OnnxRequest } from './onnx-child.js';
+import { cudaProviderInstalled } from './onnx-model.js';
+import { onnxParameterCount } from './onnx-parameters.js';
+import { sliceRows } from './predict-classes.js';
+
+/** How long and how much memory a model's inference may take. */
+export interface InferenceLimits {
+  /** Seconds of inference in all (loading, the test set, latency runs). */
+  seconds: number;
+  /** MiB the inference process may use (the runtime, the model, the batches it is sent). */
+  memoryMiB: number;
+}
+
+/** 10 minutes and 4 GiB. */
+export const DEFAULT_INFERENCE_LIMITS: InferenceLimits = { seconds: 600, memoryMiB: 4096 };
+
+/** A model stopped for taking more time or memory than its limits allow. */
+export class InferenceLimitError extends Error {
+  override name = 'InferenceLimitError';
+}
+
+/** Loads `bytes` in a contained child process and returns a model that runs there. */
+export async function loadContainedOnnxModel(
+  bytes: Uint8Array,
+  limits: InferenceLimits = DEFAULT_INFERENCE_LIMITS,
+  threads = os.availableParallelism(),
+): Promise<LoadedModel> {
+  onnxParameterCount(bytes); // refusals come before any process starts
+  const script = childScript();
+  if (!script) throw new Error('the ONNX inference script is missing; run `npm run build`');
+  // root/cwd is the child's (empty) working directory; the test set's bytes go beside it.
+  const root = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-onnx-'));
+  const cwd = path.join(root, 'cwd');
+  await mkdir(cwd);
+  const child = new ContainedChild(script, root, cwd, limits, threads);
+  let files = 0;
+  let description: OnnxDescription;
+  try {
+    description = (await child.request({ kind: 'load', bytes, threads })) as OnnxDescription;
+  } catch (error) {
+    await child.close();
+    throw error;
+  }
+  return {
+    ...description,
+    predict: (batch: Tensor32) =>
+      child.request({ kind: 'predict', batch }) as Promise<{ scores: Float32Array; classes: number }>,
+    async predictClasses(inputs: Tensor32, batchSize: number) {
+      // The test set goes through files, in chunks of whole batches: the child runs one chunk while
+      // the next is written and read, and a file copy is cheaper than the IPC pipe for megabytes.
+      const count = inputs.shape[0]!;
+      const size = Math.max(1, Math.ceil(count / (PIPELINE_CHUNKS * batchSize))) * batchSize;
+      const answers: Promise<unknown>[] = [];
+      const written: string[] = [];
+      try {
+        for (let start = 0; start < count; start += size) {
+          const chunk = sliceRows(inputs, start, Math.min(count, start + size));
+          const file = path.join(root, `inputs-${files++}.f32`);
+          written.push(file);
+          const { buffer, byteOffset, byteLength } = chunk.data;
+          await writeFile(file, new Uint8Array(buffer, byteOffset, byteLength));
+          answers.push(child.request({ kind: 'classes-from-file', file, shape: chunk.shape, batchSize }));
+          answers.at(-1)!.catch(() => undefined); // awaited below; a failure must not go unhandled
+        }
+        const results = (await Promise.all(answers)) as { predicted: Int32Array; classes: number }[];
+        const predicted = new Int32Array(count);
+        for (const [i, result] of results.entries()) predicted.set(result.predicted, i * size);
+        return { predicted, classes: results.at(-1)?.classes ?? 0 };
+      } finally {
+        await Promise.all(written.map((file) => rm(file, { force: true })));
+      }
+    },
+    dispose: () => child.close(),
+  };
+}
+
+type Request = OnnxRequest extends infer R ? (R extends OnnxRequest ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+const WATCH_MS = 50;
+/** Chunks the test set is sent in (see predictClasses). */
+const PIPELINE_CHUNKS = 4;
+const PAGE_BYTES = 4096;
+
+class ContainedChild {
+  private readonly process: ChildProcess;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  /** Milliseconds of inference left; spent only while a request is pending. */
+  private remainingMs: number;
+  private busySince = 0;
+  private deadline: NodeJS.Timeout | undefined;
+  private readonly watch: NodeJS.Timeout | undefined;
+  private stopped: InferenceLimitError | undefined;
+  private stderr = '';
+  private readonly exited: Promise<void>;
+
+  constructor(
+    script: string,
+    private readonly root: string,
+    cwd: string,
+    private readonly limits: InferenceLimits,
+    threads: number,
+  ) {
+    this.remainingMs = limits.seconds * 1000;
+    const capBytes = limits.memoryMiB * 1024 * 1024;
+    const prlimit = findPrlimit();
+    // CUDA's driver maps memory in ways a data limit may refuse; on GPU runners the watch alone caps it.
+    const hardCap = prlimit && !cudaProviderInstalled();
+    const cpuSeconds = Math.ceil(limits.seconds * (threads + 1)) + 60;
+    const node = [process.execPath, script];
+    const [command, ...args] = prlimit
+      ? [prlimit, ...(hardCap ? [`--data=${capBytes}`] : []), `--cpu=${cpuSeconds}`, '--', ...node]
+      : node;
+    this.process = spawn(command!, args, {
+      cwd,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    this.exited = new Promise((resolve) => this.process.once('exit', () => resolve()));
+    this.process.stderr?.setEncoding('utf8');
+    this.process.stderr?.on('data', (text: string) => {
+      this.stderr = (this.stderr + text).slice(-4000);
+    });
+    this.process.on('message', (answer: OnnxAnswer) => this.settle(answer));
+    this.process.once('exit', (code, signal) => this.failAll(this.exitError(code, signal)));
+    this.process.once('error', (error) => this.failAll(error));
+    const pid = this.process.pid;
+    if (pid !== undefined && existsSync(`/proc/${pid}/statm`)) {
+      this.watch = setInterval(() => {
+        if (residentBytes(pid) > capBytes) this.stop(this.memoryError());
+      }, WATCH_MS);
+      this.watch.unref();
+    }
+    this.idle();
+  }
+
+  request(request: Request): Promise<unknown> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    if (this.process.exitCode !== null || this.process.signalCode !== null || !this.process.connected) {
+      return Promise.reject(new Error('the inference process has ended'));
+    }
+    const id = this.nextId++;
+    if (this.pending.size === 0) this.busy();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.process.send({ ...request, id } as OnnxRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.stopTimers();
+    if (this.process.exitCode === null && this.process.signalCode === null) {
+      this.process.ref(); // an unref'd child would let the grader's process exit before it is reaped
+      this.process.kill('SIGKILL');
+    }
+    await this.exited;
+    await rm(this.root, { recursive: true, force: true });
+  }
+
+  private settle(answer: OnnxAnswer): void {
+    const entry = this.pending.get(answer.id);
+    if (!entry) return;
+    this.pending.delete(answer.id);
+    if (this.pending.size === 0) this.idle();
+    if (answer.ok) entry.resolve(answer.result);
+    else if (/Failed to allocate memory|bad_alloc/i.test(answer.message)) entry.reject(this.memoryError());
+    else entry.reject(new Error(answer.message));
+  }
+
+  /** A request is pending: the time limit runs and the child keeps the grader alive. */
+  private busy(): void {
+    this.busySince = performance.now();
+    this.deadline = setTimeout(() => this.stop(this.timeError()), Math.max(0, this.remainingMs));
+    this.process.ref();
+    (this.process.channel as { ref?(): void } | undefined)?.ref?.();
+  }
+
+  /** No request is pending: the clock stops and the child never keeps the grader alive. */
+  private idle(): void {
+    if (this.deadline) {
+      clearTimeout(this.deadline);
+      this.deadline = undefined;
+      this.remainingMs -= performance.now() - this.busySince;
+    }
+    this.process.unref();
+    (this.process.channel as { unref?(): void } | undefined)?.unref?.();
+  }
+
+  private stop(error: InferenceLimitError): void {
+    if (this.stopped) return;
+    this.stopped = error;
+    this.stopTimers();
+    this.process.kill('SIGKILL');
+  }
+
+  private stopTimers(): void {
+    if (this.watch) clearInterval(this.watch);
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = undefined;
+  }
+
+  private failAll(error: Error): void {
+    this.stopTimers();
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const entry of waiting) entry.reject(error);
+  }
+
+  private exitError(code: number | null, signal: NodeJS.Signals | null): Error {
+    if (this.stopped) return this.stopped;
+    if (signal === 'SIGXCPU') return this.timeError();
+    const last = this.stderr.trim().split('\n').at(-1)?.slice(0, 300);
+    return new Error(
+      `the inference process ended unexpectedly (${signal ?? `exit code ${code}`})${last ? `: ${last}` : ''}`,
+    );
+  }
+
+  private timeError(): InferenceLimitError {
+    return new InferenceLimitError(
+      `inference ran past its time limit of ${this.limits.seconds} s and was stopped (max_inference_seconds); make the model faster, or ask the instructor to raise the limit`,
+    );
+  }
+
+  private memoryError(): InferenceLimitError {
+    return new InferenceLimitError(
+      `inference needed more than ${this.limits.memoryMiB} MiB of memory and was stopped (max_inference_memory_mib); make the model smaller or its intermediate tensors fewer, or ask the instructor to raise the limit`,
+    );
+  }
+}
+
+function residentBytes(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ');
+    return Number(fields[1]) * PAGE_BYTES;
+  } catch {
+    return 0; // the process has just ended
+  }
+}
+
+let prlimitPath: string | null | undefined;
+
+/** `prlimit` from util-linux on PATH, or null (macOS, minimal images): then only the watch caps memory. */
+function findPrlimit(): string | null {
+  if (prlimitPath === undefined) {
+    const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+    prlimitPath = dirs.map((dir) => path.join(dir, 'prlimit')).find((file) => existsSync(file)) ?? null;
+  }
+  return prlimitPath;
+}
+
+/**
+ * The compiled child entry beside this module (onnx-child.cjs beside the action bundle), or under
+ * build/ when this module runs from source (tests).
+ */
+function childScript(): string | undefined {
+  for (const name of ['./onnx-child.js', './onnx-child.cjs']) {
+    const beside = fileURLToPath(new URL(name, import.meta.url));
+    if (existsSync(beside)) return beside;
+  }
+  const built = path.join(packageRoot(), 'build', 'src', 'models', 'onnx-child.js');
+  return existsSync(built) ? built : undefined;
+}
