@@ -55,6 +55,8 @@ export interface UnshareHiding {
   protect: string[];
   /** Size of each private scratch directory, in MiB. */
   scratchMb: number;
+  /** The shared scratch directories to give private copies of (default {@link SCRATCH_DIRS}). */
+  scratchDirs?: string[];
 }
 
 /** Decides covers, remounts and masks from the host's file modes. */
@@ -63,7 +65,7 @@ export async function planUnshareMounts(
   hiding: UnshareHiding,
 ): Promise<UnshareMountPlan> {
   const covers: Cover[] = [];
-  for (const dir of SCRATCH_DIRS) {
+  for (const dir of hiding.scratchDirs ?? SCRATCH_DIRS) {
     if (await isDirectory(dir)) covers.push({ path: dir, mode: '1777', sizeMb: hiding.scratchMb });
   }
   for (const entry of visible) {
@@ -91,7 +93,9 @@ export async function planUnshareMounts(
         `the hidden data ${real} contains a path the run needs; keep hidden data outside the runtime, bind_ro paths and the grader's temporary directory`,
       );
     }
-    if (outer.some((cover) => isInside(real, cover.path))) return;
+    // Under a cover it is gone already, unless a path mounted back (bind_ro, a runtime) holds it.
+    const covered = outer.some((cover) => isInside(real, cover.path));
+    if (covered && !remounts.some((entry) => isInside(real, entry.path))) return;
     masks.push({ path: real, directory: await isDirectory(real) });
   };
   for (const hidden of hiding.hidden) await addMask(hidden, true);

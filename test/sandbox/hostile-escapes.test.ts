@@ -59,6 +59,21 @@ describe.each(SANDBOX_MODES)('hostile escapes (mode %s)', (mode) => {
     expect(result.output).toContain('done');
   });
 
+  it('masks hidden data inside a bind_ro directory that lies under /tmp (mounted back over the private /tmp)', async () => {
+    const shared = await tempDir({ 'hidden/labels.csv': 'id,label\n1,SECRET-LABEL\n', 'public.txt': 'ok' });
+    await chmod(shared, 0o755);
+    await chmod(path.join(shared, 'hidden'), 0o755);
+    await chmod(path.join(shared, 'hidden', 'labels.csv'), 0o644);
+    const result = await run(
+      `cat ${shared}/public.txt; echo; cat ${shared}/hidden/labels.csv; echo done`,
+      { mode, bind_ro: [shared] },
+      [path.join(shared, 'hidden')],
+    );
+    expect(result.output).toContain('ok');
+    expect(result.output).not.toContain('SECRET-LABEL');
+    expect(result.output).toContain('done');
+  });
+
   it('gives the run a writable HOME and TMPDIR (training code caches to ~/.cache)', async () => {
     const result = await run(
       'mkdir -p "$HOME/.cache/torch" && echo x > "$HOME/.cache/torch/w" && echo y > "$TMPDIR/t" && cat "$HOME/.cache/torch/w"',

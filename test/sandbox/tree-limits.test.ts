@@ -97,11 +97,13 @@ describe('memory bound for the whole process tree', () => {
 
 describe('unshare filesystem view', () => {
   it('covers scratch and untraversable directories and mounts back only what the run needs, by descriptor', async () => {
+    // Independent of where the checkout lies: one temporary directory plays the shared scratch dir.
+    const scratch = await tempDir({ 'work/README.md': 'x' });
+    const work = path.join(scratch, 'work');
     const home = await repoTempDir({ 'runtime/bin/python3': '', 'secret.txt': 'token' });
     await chmod(home, 0o700);
     const hidden = await repoTempDir({ 'labels.csv': 'id,label\n' });
     const runtime = path.join(home, 'runtime');
-    const work = await tempDir();
     const plan = await planUnshareMounts(
       [
         { path: runtime, writable: false },
@@ -110,17 +112,20 @@ describe('unshare filesystem view', () => {
       ],
       {
         hidden: [hidden, path.join(hidden, 'labels.csv'), '/no/such/hidden'],
-        protect: [path.dirname(work), '/no/such/workspace'],
+        protect: [scratch, '/no/such/workspace'],
         scratchMb: 64,
+        scratchDirs: [scratch],
       },
     );
-    expect(plan.covers).toContainEqual({ path: '/tmp', mode: '1777', sizeMb: 64 });
-    expect(plan.covers).toContainEqual({ path: home, mode: '0755', sizeMb: 1 });
+    expect(plan.covers).toEqual([
+      { path: scratch, mode: '1777', sizeMb: 64 },
+      { path: home, mode: '0755', sizeMb: 1 },
+    ]);
     expect(plan.remounts).toEqual([
       { path: runtime, writable: false, fd: 3, directory: true },
       { path: work, writable: true, fd: 4, directory: true },
     ]);
-    // The work directory's parent holds a needed path, so it is not masked; the hidden data is.
+    // The scratch directory holds the run's copy, so it is not masked; the hidden data is.
     expect(plan.masks).toEqual([
       { path: hidden, directory: true },
       { path: path.join(hidden, 'labels.csv'), directory: false },
@@ -144,6 +149,7 @@ describe('unshare filesystem view', () => {
         hidden: [hidden],
         protect: [],
         scratchMb: 64,
+        scratchDirs: [],
       }),
     ).rejects.toThrow(/^the hidden data .* contains a path the run needs/);
   });
