@@ -157,8 +157,12 @@ async function unshareSetup(
     { path: workDir, writable: true },
     ...(request.ioDir ? [{ path: request.ioDir, writable: true }] : []),
   ];
-  // The runner's work directories hold the checkouts of the submission and of the course config.
-  const protect = [process.env.GITHUB_WORKSPACE, process.env.RUNNER_TEMP].filter((dir) => dir !== undefined);
+  // The runner's work directories hold the checkouts of the submission and of the course config,
+  // and the event file holds the dispatch inputs (the results signing key among them).
+  const { GITHUB_WORKSPACE, RUNNER_WORKSPACE, RUNNER_TEMP, GITHUB_EVENT_PATH } = process.env;
+  const protect = [GITHUB_WORKSPACE, RUNNER_WORKSPACE, RUNNER_TEMP, GITHUB_EVENT_PATH].filter(
+    (dir) => dir !== undefined,
+  );
   const hiding = { hidden, protect, scratchMb: request.policy.tmpMb };
   return unshareSetupScript(await planUnshareMounts(visible, hiding));
 }
