@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmod, readdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { describeSandbox, explainRun, limitHit } from '../../src/sandbox/explain-run.js';
 import { runSandboxed } from '../../src/sandbox/run-sandboxed.js';
 import { type SandboxSpec, sandboxPolicy } from '../../src/sandbox/sandbox-spec.js';
@@ -72,6 +72,30 @@ describe.each(SANDBOX_MODES)('hostile escapes (mode %s)', (mode) => {
     expect(result.output).toContain('ok');
     expect(result.output).not.toContain('SECRET-LABEL');
     expect(result.output).toContain('done');
+  });
+
+  it("hides the runner's workspace (the course config's checkout) and the dispatch's event file", async () => {
+    const workspace = await repoTempDir({ 'course/.github/mlgrade.yml': 'course: SECRET-CONFIG\n' });
+    const events = await repoTempDir({ 'event.json': '{"inputs":{"results_key":"SECRET-KEY"}}' });
+    for (const dir of [
+      workspace,
+      path.join(workspace, 'course'),
+      path.join(workspace, 'course', '.github'),
+      events,
+    ])
+      await chmod(dir, 0o755);
+    vi.stubEnv('GITHUB_WORKSPACE', workspace);
+    vi.stubEnv('GITHUB_EVENT_PATH', path.join(events, 'event.json'));
+    try {
+      const result = await run(
+        `cat ${workspace}/course/.github/mlgrade.yml ${events}/event.json 2>&1; echo done`,
+        { mode },
+      );
+      expect(result.output).not.toMatch(/SECRET-(CONFIG|KEY)/);
+      expect(result.output).toContain('done');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('gives the run a writable HOME and TMPDIR (training code caches to ~/.cache)', async () => {
