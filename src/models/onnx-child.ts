@@ -8,15 +8,19 @@ import { readFile } from 'node:fs/promises';
 import type { Tensor32 } from '../data/preprocess.js';
 import type { LoadedModel } from './loaded-model.js';
 import { loadOnnxModel } from './onnx-model.js';
-import { predictClasses } from './predict-classes.js';
+import { predictClasses, sliceRows } from './predict-classes.js';
+import { singleExampleLatency } from './time-model.js';
 
 /** A request from the parent; `id` pairs it with its answer. */
 export type OnnxRequest =
   | { id: number; kind: 'load'; bytes: Uint8Array; threads: number }
   | { id: number; kind: 'predict'; batch: Tensor32 }
-  | { id: number; kind: 'classes'; inputs: Tensor32; batchSize: number }
-  /** The same, with the inputs' float32 bytes in `file` (a copy through a file beats the IPC pipe). */
-  | { id: number; kind: 'classes-from-file'; file: string; shape: number[]; batchSize: number };
+  /** Read the test set's float32 bytes from `file` (a file copy beats the IPC pipe for megabytes). */
+  | { id: number; kind: 'stage'; file: string; shape: number[] }
+  /** Predict the class of every example of the staged test set. */
+  | { id: number; kind: 'classes'; batchSize: number }
+  /** Time single-example predictions of the staged test set (timed here, without the IPC). */
+  | { id: number; kind: 'latency'; runs: number };
 
 /** The answer to a request: its result, or the error's message. */
 export type OnnxAnswer =
@@ -24,11 +28,13 @@ export type OnnxAnswer =
   | { id: number; ok: false; message: string };
 
 /** What a `load` answers: the model's description, without its methods. */
-export type OnnxDescription = Omit<LoadedModel, 'predict' | 'dispose' | 'predictClasses'>;
+export type OnnxDescription = Omit<
+  LoadedModel,
+  'predict' | 'dispose' | 'predictClasses' | 'stage' | 'singleExampleLatency'
+>;
 
 let model: LoadedModel | undefined;
-/** Chunks of the test set run one after another, in the order they were sent. */
-let queue: Promise<unknown> = Promise.resolve();
+let staged: Tensor32 | undefined;
 
 async function answer(request: OnnxRequest): Promise<unknown> {
   if (request.kind === 'load') {
@@ -38,17 +44,20 @@ async function answer(request: OnnxRequest): Promise<unknown> {
   }
   if (!model) throw new Error('no model is loaded');
   if (request.kind === 'predict') return model.predict(request.batch);
-  if (request.kind === 'classes') return predictClasses(model, request.inputs, request.batchSize);
-  // The file is read at once (on libuv's threads, while an earlier chunk runs), then run in turn.
-  const reading = readFile(request.file);
-  const run = queue.then(async () => {
-    const bytes = await reading;
+  if (request.kind === 'stage') {
+    staged = undefined;
+    const bytes = await readFile(request.file);
     const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
     const data = new Float32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4);
-    return predictClasses(model!, { shape: request.shape, data }, request.batchSize);
-  });
-  queue = run.catch(() => undefined);
-  return run;
+    staged = { shape: request.shape, data };
+    // One example through the model once, so the timed evaluation does not pay this process's
+    // first-run costs (compiling this JavaScript, onnxruntime's first allocations).
+    if (request.shape[0]! > 0) await model.predict(sliceRows(staged, 0, 1));
+    return null;
+  }
+  if (!staged) throw new Error('no test set is staged');
+  if (request.kind === 'latency') return singleExampleLatency(model, staged, request.runs);
+  return predictClasses(model, staged, request.batchSize);
 }
 
 if (process.send) {

@@ -25,7 +25,6 @@ import type { LoadedModel } from './loaded-model.js';
 import type { OnnxAnswer, OnnxDescription, OnnxRequest } from './onnx-child.js';
 import { cudaProviderInstalled } from './onnx-model.js';
 import { onnxParameterCount } from './onnx-parameters.js';
-import { sliceRows } from './predict-classes.js';
 
 /** How long and how much memory a model's inference may take. */
 export interface InferenceLimits {
@@ -58,6 +57,8 @@ export async function loadContainedOnnxModel(
   await mkdir(cwd);
   const child = new ContainedChild(script, root, cwd, limits, threads);
   let files = 0;
+  /** The inputs the child holds (the test set goes through a file once, see stage). */
+  let staged: Float32Array | undefined;
   let description: OnnxDescription;
   try {
     description = (await child.request({ kind: 'load', bytes, threads })) as OnnxDescription;
@@ -65,34 +66,34 @@ export async function loadContainedOnnxModel(
     await child.close();
     throw error;
   }
+  const stage = async (inputs: Tensor32) => {
+    if (staged === inputs.data) return;
+    staged = undefined;
+    const file = path.join(root, `inputs-${files++}.f32`);
+    const { buffer, byteOffset, byteLength } = inputs.data;
+    await writeFile(file, new Uint8Array(buffer, byteOffset, byteLength));
+    try {
+      await child.request({ kind: 'stage', file, shape: inputs.shape });
+      staged = inputs.data;
+    } finally {
+      await rm(file, { force: true });
+    }
+  };
   return {
     ...description,
     predict: (batch: Tensor32) =>
       child.request({ kind: 'predict', batch }) as Promise<{ scores: Float32Array; classes: number }>,
+    stage,
     async predictClasses(inputs: Tensor32, batchSize: number) {
-      // The test set goes through files, in chunks of whole batches: the child runs one chunk while
-      // the next is written and read, and a file copy is cheaper than the IPC pipe for megabytes.
-      const count = inputs.shape[0]!;
-      const size = Math.max(1, Math.ceil(count / (PIPELINE_CHUNKS * batchSize))) * batchSize;
-      const answers: Promise<unknown>[] = [];
-      const written: string[] = [];
-      try {
-        for (let start = 0; start < count; start += size) {
-          const chunk = sliceRows(inputs, start, Math.min(count, start + size));
-          const file = path.join(root, `inputs-${files++}.f32`);
-          written.push(file);
-          const { buffer, byteOffset, byteLength } = chunk.data;
-          await writeFile(file, new Uint8Array(buffer, byteOffset, byteLength));
-          answers.push(child.request({ kind: 'classes-from-file', file, shape: chunk.shape, batchSize }));
-          answers.at(-1)!.catch(() => undefined); // awaited below; a failure must not go unhandled
-        }
-        const results = (await Promise.all(answers)) as { predicted: Int32Array; classes: number }[];
-        const predicted = new Int32Array(count);
-        for (const [i, result] of results.entries()) predicted.set(result.predicted, i * size);
-        return { predicted, classes: results.at(-1)?.classes ?? 0 };
-      } finally {
-        await Promise.all(written.map((file) => rm(file, { force: true })));
-      }
+      await stage(inputs);
+      return (await child.request({ kind: 'classes', batchSize })) as {
+        predicted: Int32Array;
+        classes: number;
+      };
+    },
+    async singleExampleLatency(inputs: Tensor32, runs: number) {
+      await stage(inputs);
+      return (await child.request({ kind: 'latency', runs })) as { p50: number | null; p95: number | null };
     },
     dispose: () => child.close(),
   };
@@ -106,8 +107,6 @@ interface Pending {
 }
 
 const WATCH_MS = 50;
-/** Chunks the test set is sent in (see predictClasses). */
-const PIPELINE_CHUNKS = 4;
 const PAGE_BYTES = 4096;
 
 class ContainedChild {

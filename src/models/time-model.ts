@@ -14,7 +14,12 @@ export interface Timing {
 const WARMUP = 3;
 
 /** Times `runs` predictions of one example each (the first examples of `inputs`, cycling). */
-export async function singleExampleLatency(model: LoadedModel, inputs: Tensor32, runs: number) {
+export async function singleExampleLatency(
+  model: LoadedModel,
+  inputs: Tensor32,
+  runs: number,
+): Promise<{ p50: number | null; p95: number | null }> {
+  if (model.singleExampleLatency) return model.singleExampleLatency(inputs, runs);
   const count = inputs.shape[0]!;
   if (runs === 0 || count === 0) return { p50: null, p95: null };
   const times: number[] = [];
