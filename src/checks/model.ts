@@ -50,25 +50,35 @@ export const modelCheck: CheckDefinition<ModelSpec> = {
       return gradingProblem('no hidden data directory was given; pass --data DIR or set course.data_dir');
     }
     const log: string[] = [];
+    const file = options.model ?? 'model/model.json';
+    // The model loads while the test set is read: an ONNX model starts its own process meanwhile.
+    const format = options.format ?? 'auto';
+    const loading = loadModel(
+      context.submissionDir,
+      file,
+      format,
+      maxModelBytes(options),
+      inferenceLimits(options),
+    )
+      .then((handle) => ({ handle }))
+      .catch((error: unknown) => ({ error }));
     let inputs: Tensor32;
     let dataset: Dataset;
     try {
       dataset = await loadDataset(options.dataset, context.dataDir, context.limits.maxFileBytes);
       inputs = preprocess(dataset.examples, options.preprocess ?? {});
     } catch (error) {
+      const loaded = await loading;
+      if ('handle' in loaded) await loaded.handle.model.dispose();
       return gradingProblem(error instanceof Error ? error.message : String(error), error);
     }
     log.push(
       ...dataset.log,
       `test set: ${inputs.shape[0]} examples of shape [${inputs.shape.slice(1).join(', ')}]`,
     );
-    const file = options.model ?? 'model/model.json';
-    const maxBytes = maxModelBytes(options);
-    let handle: ModelHandle;
-    try {
-      const format = options.format ?? 'auto';
-      handle = await loadModel(context.submissionDir, file, format, maxBytes, inferenceLimits(options));
-    } catch (error) {
+    const loaded = await loading;
+    if ('error' in loaded) {
+      const { error } = loaded;
       if (!(error instanceof InputFileError)) throw error;
       return unusable(
         `The model could not be loaded: ${error.message}`,
@@ -76,6 +86,7 @@ export const modelCheck: CheckDefinition<ModelSpec> = {
         log,
       );
     }
+    const { handle } = loaded;
     try {
       return await evaluate(options, context, { file, handle, inputs, dataset, log });
     } finally {
