@@ -10,7 +10,7 @@ import type { Finding } from '../results/results-schema.js';
 import { checkSpec } from './common-spec.js';
 import { describeExperiment, type ExperimentFacts } from './experiment-fields.js';
 import type { CheckDefinition, CheckSpecBase, GradingContext } from './types.js';
-import { parseLocated } from './yaml-locate.js';
+import { parseErrorFindings, parseLocated } from './yaml-locate.js';
 
 const DEFAULT_FILE = 'experiment.yaml';
 
@@ -70,12 +70,7 @@ export const experimentCheck: CheckDefinition<ExperimentSpec> = {
       return {
         status: 'fail',
         summary: `${file} is not valid YAML/JSON`,
-        findings: document.errors.map((e) => ({
-          level: 'error' as const,
-          file,
-          ...(e.line ? { line: e.line } : {}),
-          message: `${file} does not parse: ${e.message}`,
-        })),
+        findings: parseErrorFindings(file, document.errors),
       };
     }
     const facts = describeExperiment(document.value, file, document.lineOf, findings);

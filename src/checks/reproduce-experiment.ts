@@ -3,7 +3,7 @@
 import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
 import { describeExperiment } from './experiment-fields.js';
 import type { CheckOutcome } from './types.js';
-import { parseLocated } from './yaml-locate.js';
+import { parseErrorFindings, parseLocated } from './yaml-locate.js';
 
 /** The declared command and seeds, or the failure to report. */
 export type DeclaredRun = { file: string; command: string; seeds: number[] } | { failure: CheckOutcome };
@@ -32,12 +32,7 @@ export async function readExperiment(root: string, file: string): Promise<Declar
       failure: {
         status: 'fail',
         summary: `${file} is not valid YAML/JSON`,
-        findings: document.errors.map((e) => ({
-          level: 'error' as const,
-          file,
-          ...(e.line ? { line: e.line } : {}),
-          message: `${file} does not parse: ${e.message}.`,
-        })),
+        findings: parseErrorFindings(file, document.errors),
       },
     };
   }

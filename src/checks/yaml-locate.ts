@@ -1,5 +1,6 @@
 /** Parses a student's YAML/JSON file keeping positions, so findings can name the line. */
 import { isNode, LineCounter, parseDocument, visit } from 'yaml';
+import type { Finding } from '../results/results-schema.js';
 
 /** A parsed document plus a way to find the line of any path in it. */
 export interface LocatedDocument {
@@ -56,4 +57,14 @@ function firstAliasLine(document: ReturnType<typeof parseDocument>, lineCounter:
     },
   });
   return line;
+}
+
+/** One error finding per parse error of `file`, on its line: "experiment.yaml does not parse: …". */
+export function parseErrorFindings(file: string, errors: LocatedDocument['errors']): Finding[] {
+  return errors.map((e) => ({
+    level: 'error' as const,
+    file,
+    ...(e.line ? { line: e.line } : {}),
+    message: `${file} does not parse: ${e.message.replace(/\.$/, '')}.`,
+  }));
 }
