@@ -45,13 +45,19 @@ async function probeMode(mode: SandboxMode): Promise<boolean> {
       '--',
       'true',
     ],
+    // The setup script needs `mount` inside the new mount namespace: a runner without it (a minimal
+    // container image) must refuse here, not fail every student's run with "mount: not found".
     unshare: [
       'unshare',
       ...(asRoot ? [] : ['--user', '--map-root-user']),
       '--pid',
       '--fork',
       '--net',
-      'true',
+      '--mount',
+      '--mount-proc',
+      '/bin/sh',
+      '-c',
+      'mount -t tmpfs mlgrade-probe /tmp',
     ],
     none: ['true'],
   };
