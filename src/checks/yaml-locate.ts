@@ -1,5 +1,5 @@
 /** Parses a student's YAML/JSON file keeping positions, so findings can name the line. */
-import { isNode, LineCounter, parseDocument, visit } from 'yaml';
+import { type Alias, isNode, LineCounter, parseDocument, visit } from 'yaml';
 import type { Finding } from '../results/results-schema.js';
 
 /** A parsed document plus a way to find the line of any path in it. */
@@ -38,20 +38,32 @@ export function parseLocated(text: string): LocatedDocument {
   try {
     return { value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), lineOf, errors };
   } catch (error) {
-    const aliasLine = firstAliasLine(document, lineCounter);
-    const message =
-      aliasLine !== undefined
-        ? `its aliases (*name) expand to too many nodes (more than ${MAX_ALIAS_COUNT} per anchor), which is refused as an alias bomb; write the values out instead of repeating aliases`
-        : `its value could not be built (${(error as Error).message.split('\n')[0]}); simplify the file`;
-    return { value: undefined, lineOf, errors: [{ line: aliasLine ?? 1, message }] };
+    const reason = (error as Error).message.split('\n')[0]!;
+    // yaml throws this exact ReferenceError when maxAliasCount is exceeded; any other failure (an
+    // alias with no anchor, say) is not a bomb and is reported in its own words.
+    const bomb = /excessive alias count/i.test(reason);
+    const line = firstAliasLine(
+      document,
+      lineCounter,
+      bomb ? () => true : (alias) => !alias.resolve(document),
+    );
+    const message = bomb
+      ? `its aliases (*name) expand to too many nodes (more than ${MAX_ALIAS_COUNT} per anchor), which is refused as an alias bomb; write the values out instead of repeating aliases`
+      : `its value could not be built (${reason}); simplify the file`;
+    return { value: undefined, lineOf, errors: [{ line: line ?? 1, message }] };
   }
 }
 
-/** 1-based line of the document's first alias, or undefined when it has none. */
-function firstAliasLine(document: ReturnType<typeof parseDocument>, lineCounter: LineCounter) {
+/** 1-based line of the document's first alias that `wanted` accepts, or undefined when there is none. */
+function firstAliasLine(
+  document: ReturnType<typeof parseDocument>,
+  lineCounter: LineCounter,
+  wanted: (alias: Alias) => boolean,
+) {
   let line: number | undefined;
   visit(document, {
     Alias(_key, node) {
+      if (!wanted(node)) return undefined;
       if (node.range) line = lineCounter.linePos(node.range[0]).line;
       return visit.BREAK;
     },

@@ -35,6 +35,16 @@ describe('a YAML alias bomb in student YAML is a finding, not an internal error'
     expect(document.value).toEqual({ base: { lr: 0.1 }, run: { lr: 0.1 } });
   });
 
+  it('parseLocated does not call an alias with no anchor a bomb, and names its line', () => {
+    // `*x` on line 3 has no `&x` anchor: yaml's toJS throws "Unresolved alias", not the alias-count error.
+    const document = parseLocated('seed: 1\nbase: &b 2\ncommand: *x\nagain: *b\n');
+    expect(document.value).toBeUndefined();
+    expect(document.errors).toHaveLength(1);
+    expect(document.errors[0]!.line).toBe(3);
+    expect(document.errors[0]!.message).toMatch(/could not be built \(Unresolved alias/);
+    expect(document.errors[0]!.message).not.toMatch(/alias bomb/);
+  });
+
   it('experiment: fails with the file, the line and what to do', async () => {
     const dir = await tempDir({ 'experiment.yaml': BOMB });
     const outcome = await runCheck(experimentCheck, {}, contextFor(dir));
