@@ -32,11 +32,13 @@ export function readInputs(): ActionInputs {
   const config = path.resolve(core.getInput('config', { required: true }));
   const submission = path.resolve(core.getInput('submission', { required: true }));
   const results = path.resolve(core.getInput('results') || 'mlgrade-results.json');
+  const data = optional('data') && path.resolve(optional('data')!);
   // Whatever is at the results path is replaced, so it must never hold something the step needs.
   const needed: [string, string][] = [
     ['the working directory', process.cwd()],
     ["the 'config' file", config],
     ["the 'submission' checkout", submission],
+    ...(data ? [["the 'data' directory", data] as [string, string]] : []),
   ];
   for (const [name, dir] of needed)
     if (dir === results || dir.startsWith(`${results}${path.sep}`))
@@ -47,7 +49,7 @@ export function readInputs(): ActionInputs {
     config,
     submission,
     assignment: core.getInput('assignment', { required: true }),
-    data: optional('data') && path.resolve(optional('data')!),
+    data,
     results,
     attemptId: optional('attempt-id'),
     repository,

@@ -147,6 +147,17 @@ describe('the grade action', () => {
       await run();
       expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining("Invalid input 'results'"));
     });
+
+    it('refuses a results path that would replace the hidden data directory, and leaves the data', async () => {
+      const data = path.join(path.dirname(out), 'hidden', 'labels');
+      await mkdir(data, { recursive: true });
+      await writeFile(path.join(data, 'test.csv'), 'id,label\n');
+      vi.stubEnv('INPUT_DATA', data);
+      vi.stubEnv('INPUT_RESULTS', path.dirname(data));
+      await run();
+      expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining("Invalid input 'results'"));
+      expect(await readFile(path.join(data, 'test.csv'), 'utf8')).toBe('id,label\n');
+    });
   });
 
   it('signs the results with the dispatch key, masks the key and keeps it from child processes', async () => {
