@@ -58,10 +58,15 @@ export function explainRun(result: SandboxResult, policy: SandboxPolicy, what: s
       `${what} printed over ${policy.outputBytes} bytes and was stopped; write logs to a file and print a summary.`,
     );
   if (hit === 'cpu') error(`${what} used more than ${policy.cpuSeconds} s of CPU time and was stopped.`);
-  if (hit === 'disk')
+  if (hit === 'disk') {
+    const room =
+      'mb' in result.disk
+        ? `the run may write ${result.disk.mb} MiB in its copy of the repository and ${policy.tmpMb} MiB in /tmp`
+        : `the runner's disk is full (the run may write ${policy.tmpMb} MiB in /tmp)`;
     error(
-      `${what} ran out of disk space: ${'mb' in result.disk ? `the run may write ${result.disk.mb} MiB in its copy of the repository` : 'the runner'}${` and ${policy.tmpMb} MiB in /tmp`}; write less (fewer checkpoints, smaller logs) or ask the instructor for a larger sandbox.disk_mb.`,
+      `${what} ran out of disk space: ${room}; write less (fewer checkpoints, smaller logs) or ask the instructor for a larger sandbox.disk_mb.`,
     );
+  }
   if (hit === 'tree-memory')
     error(
       `${what} used more than ${policy.memoryMb} MiB of memory across all its processes together and was stopped by the sandbox's memory bound for the whole process tree (${result.limits.mechanism}; the kernel killed ${result.limits.oomKills} process(es)); use fewer or smaller worker processes, smaller batches or less data in memory.`,

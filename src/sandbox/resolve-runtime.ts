@@ -29,6 +29,8 @@ export interface ResolvedRuntime {
   python: string | undefined;
   /** Python version (e.g. 3.11.7), when there is an interpreter. */
   version: string | undefined;
+  /** The environment's prefix (`sys.prefix`: the venv, conda env or installation), when there is one. */
+  prefix: string | undefined;
   /** Directories outside the system tree to mount read-only. */
   bind: string[];
   /** PATH entries that go first, so `python`/`python3` resolve to this runtime. */
@@ -53,17 +55,24 @@ export function resolveRuntime(declared: string): Promise<ResolvedRuntime> {
 /** "/root/.pyenv/versions/3.11.7 (Python 3.11.7)", or "no python3" — for logs and findings. */
 export function describeRuntime(runtime: ResolvedRuntime): string {
   if (!runtime.python) return `${runtime.declared}: no python3`;
-  const where = runtime.bind[0] ?? path.dirname(path.dirname(runtime.python));
-  return `${where} (Python ${runtime.version})`;
+  return `${runtime.prefix} (Python ${runtime.version})`;
 }
 
 async function findRuntime(declared: string): Promise<ResolvedRuntime> {
-  const found: ResolvedRuntime = { declared, python: undefined, version: undefined, bind: [], path: [] };
+  const found: ResolvedRuntime = {
+    declared,
+    python: undefined,
+    version: undefined,
+    prefix: undefined,
+    bind: [],
+    path: [],
+  };
   const interpreter = await interpreterFor(declared);
   const facts = await askPython(interpreter, declared);
   if (facts) {
     found.python = facts.executable;
     found.version = facts.version;
+    found.prefix = facts.prefix;
     // A venv's own bin first: its `python` is the one with the packages, not the base's.
     addPrefix(found, facts.prefix, path.dirname(facts.executable));
     addPrefix(found, facts.prefix, path.join(facts.prefix, 'bin'));

@@ -41,10 +41,11 @@ export function sandboxArgv(layout: SandboxLayout): { argv: string[]; cwd: strin
   const inner = [...dropPrivileges(layout), ...limits(layout.policy), '--', '/bin/sh', '-c', layout.command];
   if (layout.mode === 'none') return { argv: inner, cwd: layout.workDir };
   if (layout.mode === 'unshare') {
-    const user = layout.uid === undefined ? ['--user', '--map-root-user'] : [];
+    // unshare runs only for a root grader (pickMode refuses it otherwise), so no user namespace:
+    // the run's own uid comes from setpriv.
     const ns = ['--pid', '--fork', '--kill-child', '--mount', '--mount-proc', '--net', '--ipc', '--uts'];
     const mounts = layout.mountScript ? ['/bin/sh', '-c', layout.mountScript, 'mlgrade-mounts'] : [];
-    return { argv: ['unshare', ...user, ...ns, '--', ...mounts, ...inner], cwd: layout.workDir };
+    return { argv: ['unshare', ...ns, '--', ...mounts, ...inner], cwd: layout.workDir };
   }
   return { argv: ['bwrap', ...bwrapMounts(layout), ...bwrapEnv(layout), '--', ...inner], cwd: '/' };
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reproduceCheck } from '../../src/checks/reproduce.js';
-import { resolveRuntime } from '../../src/sandbox/resolve-runtime.js';
+import { describeRuntime, resolveRuntime } from '../../src/sandbox/resolve-runtime.js';
 import { mergeSandboxSpecs } from '../../src/sandbox/sandbox-spec.js';
 import { contextFor, runCheck } from '../helpers/temp-dir.js';
 import { SANDBOX_MODES, sandboxProcessesAlive } from './sandbox-helpers.js';
@@ -98,6 +98,23 @@ describe('declared runtime', () => {
     expect(runtime.path[0]).toBe(path.join(withNumpy, 'bin'));
     expect(runtime.bind).toContain(withNumpy);
     if (!['/usr', '/usr/local'].includes(base)) expect(runtime.bind).toContain(base);
+  });
+});
+
+describe('describing the runtime', () => {
+  it("names the Python environment, not another mounted prefix such as node's", () => {
+    const runtime = {
+      declared: 'system',
+      python: '/usr/bin/python3',
+      version: '3.11.2',
+      prefix: '/usr',
+      bind: ['/opt/node-v20'],
+      path: ['/opt/node-v20/bin'],
+    };
+    expect(describeRuntime(runtime)).toBe('/usr (Python 3.11.2)');
+    expect(describeRuntime({ ...runtime, python: undefined, prefix: undefined, declared: 'auto' })).toBe(
+      'auto: no python3',
+    );
   });
 });
 

@@ -171,3 +171,28 @@ describe.each(SANDBOX_MODES)('disk quota (mode %s)', (mode) => {
     expect(describeSandbox(result)).toMatch(/; disk: 16 MiB$/);
   });
 });
+
+describe('disk-full findings without a quota', () => {
+  it("says the runner's disk is full when the run had no quota of its own", () => {
+    const policy = sandboxPolicy({});
+    const result = {
+      mode: 'bwrap' as const,
+      runtime: '/usr (Python 3.11.2)',
+      limits: { mechanism: 'rlimit' as const, memoryMb: 4096, processes: 256, oomKills: 0, forksRefused: 0 },
+      disk: { unavailable: 'the grader is not root' },
+      exitCode: 1,
+      signal: null,
+      timedOut: false,
+      outputExceeded: false,
+      stopped: false,
+      wallMs: 10,
+      outputBytes: 40,
+      output: 'OSError: [Errno 28] No space left on device',
+      leftover: 0,
+    };
+    expect(limitHit(result)).toBe('disk');
+    expect(explainRun(result, policy, 'The command')[0]!.message).toBe(
+      "The command ran out of disk space: the runner's disk is full (the run may write 512 MiB in /tmp); write less (fewer checkpoints, smaller logs) or ask the instructor for a larger sandbox.disk_mb.",
+    );
+  });
+});
