@@ -3,7 +3,7 @@
  * claimed with reproduced values under per-metric tolerances, over one or several seeded runs.
  */
 import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
-import { parseLocated } from './yaml-locate.js';
+import { parseLocatedOrThrow } from './yaml-locate.js';
 
 /** Allowed difference for one metric: within `abs` or within `rel` × |claimed| (either suffices). */
 export interface Tolerance {
@@ -28,13 +28,7 @@ export interface MetricComparison {
 export async function readMetricsFile(root: string, relative: string): Promise<Map<string, number>> {
   const absolute = await resolveInside(root, relative);
   const text = (await readInputFile(absolute, relative, { maxBytes: 4 * 1024 * 1024 })).toString('utf8');
-  const document = parseLocated(text);
-  const error = document.errors[0];
-  if (error !== undefined) {
-    throw new InputFileError(relative, `${relative} does not parse: ${error.message}`, {
-      ...(error.line ? { line: error.line } : {}),
-    });
-  }
+  const document = parseLocatedOrThrow(text, relative);
   if (typeof document.value !== 'object' || document.value === null) {
     throw new InputFileError(
       relative,

@@ -7,7 +7,7 @@
 import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
 import { serialiseRequest } from '../load/http-connection.js';
 import type { Finding } from '../results/results-schema.js';
-import { parseLocated } from './yaml-locate.js';
+import { parseLocatedOrThrow } from './yaml-locate.js';
 
 /** Request kinds load-tested separately. */
 export type RequestKind = 'single' | 'batch';
@@ -28,25 +28,13 @@ const read = async (root: string, file: string) =>
     'utf8',
   );
 
-/** Parses student YAML; a syntax error or an alias bomb becomes an InputFileError with its line. */
-function parsed(text: string, file: string) {
-  const document = parseLocated(text);
-  const error = document.errors[0];
-  if (error !== undefined) {
-    throw new InputFileError(file, `${file} does not parse: ${error.message}`, {
-      ...(error.line ? { line: error.line } : {}),
-    });
-  }
-  return document;
-}
-
 /** Reads the declaration or returns the findings explaining why it cannot be used. */
 export async function readServiceDeclaration(
   root: string,
   file: string,
 ): Promise<ServiceDeclaration | Finding[]> {
   try {
-    const document = parsed(await read(root, file), file);
+    const document = parseLocatedOrThrow(await read(root, file), file);
     const value = (document.value ?? {}) as Record<string, unknown>;
     const problems: Finding[] = [];
     const need = (ok: boolean, key: string, what: string) => {
@@ -125,7 +113,9 @@ function parseRequests(text: string, file: string): Map<RequestKind, Buffer[]> |
 }
 
 async function readReported(root: string, file: string) {
-  const value = parsed(await read(root, file), file).value as Record<string, unknown> | undefined;
+  const value = parseLocatedOrThrow(await read(root, file), file).value as
+    | Record<string, unknown>
+    | undefined;
   const reported = new Map<RequestKind, { p95_ms?: number; p99_ms?: number }>();
   const pick = (entry: unknown) => {
     const record = (entry ?? {}) as Record<string, unknown>;

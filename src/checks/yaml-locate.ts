@@ -1,5 +1,6 @@
 /** Parses a student's YAML/JSON file keeping positions, so findings can name the line. */
 import { type Alias, isNode, LineCounter, parseDocument, visit } from 'yaml';
+import { InputFileError } from '../files/input-files.js';
 import type { Finding } from '../results/results-schema.js';
 
 /** A parsed document plus a way to find the line of any path in it. */
@@ -71,12 +72,30 @@ function firstAliasLine(
   return line;
 }
 
+/** `experiment.yaml does not parse: …` without a final period: the words of one parse error of `file`. */
+function parseErrorMessage(file: string, error: LocatedDocument['errors'][number]): string {
+  return `${file} does not parse: ${error.message.replace(/\.$/, '')}`;
+}
+
 /** One error finding per parse error of `file`, on its line: "experiment.yaml does not parse: …". */
 export function parseErrorFindings(file: string, errors: LocatedDocument['errors']): Finding[] {
   return errors.map((e) => ({
     level: 'error' as const,
     file,
     ...(e.line ? { line: e.line } : {}),
-    message: `${file} does not parse: ${e.message.replace(/\.$/, '')}.`,
+    message: `${parseErrorMessage(file, e)}.`,
   }));
+}
+
+/**
+ * {@link parseLocated} for readers that report problems by throwing: the first parse error (a syntax
+ * error, an alias bomb) becomes an InputFileError on its line, worded as {@link parseErrorFindings}.
+ */
+export function parseLocatedOrThrow(text: string, file: string): LocatedDocument {
+  const document = parseLocated(text);
+  const error = document.errors[0];
+  if (error !== undefined) {
+    throw new InputFileError(file, parseErrorMessage(file, error), error.line ? { line: error.line } : {});
+  }
+  return document;
 }
