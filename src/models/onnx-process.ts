@@ -146,6 +146,9 @@ class ContainedChild {
     });
     this.exited = new Promise((resolve) => this.process.once('exit', () => resolve()));
     this.process.stderr?.setEncoding('utf8');
+    // The stderr pipe would keep the grader alive while the child idles; while a request is pending
+    // the child's own handle (see busy) does that.
+    (this.process.stderr as { unref?(): void } | null)?.unref?.();
     this.process.stderr?.on('data', (text: string) => {
       this.stderr = (this.stderr + text).slice(-4000);
     });

@@ -2,10 +2,12 @@
  * Hostile ONNX submissions (issue 10): external data anywhere in the model, loops hidden in nested
  * graphs. The fixtures in test/fixtures/models/hostile/ are written by scripts/write-hostile-onnx.ts.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { hostileOnnxModels } from '../../scripts/write-hostile-onnx.js';
 import { modelCheck } from '../../src/checks/model.js';
@@ -184,6 +186,22 @@ describe('ONNX inference runs in a child process, within time and memory limits'
     );
     expect(seconds).toBeLessThan(10);
     expect(ticks).toBeGreaterThan(seconds * 10); // the event loop kept turning (a tick is due every 20 ms)
+  }, 30_000);
+
+  it('never keeps the grader from exiting while a loaded model idles (needs `npm run build`)', async () => {
+    const onnxProcess = pathToFileURL(path.join(ROOT, 'build', 'src', 'models', 'onnx-process.js')).href;
+    const script = [
+      `import { readFile } from 'node:fs/promises';`,
+      `import { loadContainedOnnxModel } from ${JSON.stringify(onnxProcess)};`,
+      `await loadContainedOnnxModel(await readFile(${JSON.stringify(path.join(HOSTILE, 'constant-of-shape.onnx'))}));`,
+      `console.log('loaded');`,
+    ].join('\n');
+    const started = performance.now();
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      timeout: 20_000,
+    });
+    expect(stdout.trim()).toBe('loaded');
+    expect(performance.now() - started).toBeLessThan(15_000);
   }, 30_000);
 });
 
