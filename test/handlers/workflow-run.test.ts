@@ -123,6 +123,11 @@ describe('workflow_run.completed', () => {
       .reply(200, Buffer.from(zip), { 'content-type': 'application/zip' });
   }
 
+  /** Expects the attempt's check run to be completed with a body that passes `check`. */
+  function expectCheckRun(check: Parameters<typeof asserting>[0]) {
+    nock(API).patch('/repos/ml-course/m4-alice/check-runs/4400101', asserting(check)).reply(200, {});
+  }
+
   function runPayload(conclusion = 'success') {
     const payload = fixture<{ workflow_run: { id: number; display_title: string; conclusion: string } }>(
       'workflow_run.completed',
@@ -237,15 +242,10 @@ describe('workflow_run.completed', () => {
     mockToken();
     mockArtifact(zip);
     mockConfig();
-    nock(API)
-      .patch(
-        '/repos/ml-course/m4-alice/check-runs/4400101',
-        asserting((body) => {
-          expect(body.conclusion).toBe('failure');
-          expect(body.output.summary).toContain(`commit is "${'f'.repeat(40)}", expected "${SHA}"`);
-        }),
-      )
-      .reply(200, {});
+    expectCheckRun((body) => {
+      expect(body.conclusion).toBe('failure');
+      expect(body.output.summary).toContain(`commit is "${'f'.repeat(40)}", expected "${SHA}"`);
+    });
 
     await deliver(app, 'workflow_run', runPayload());
     expect(await app.ledger.getAttempt(attempt.id)).toMatchObject({ state: 'invalid_results' });
@@ -269,16 +269,11 @@ describe('workflow_run.completed', () => {
       mockToken();
       mockArtifact(forge(results));
       mockConfig();
-      nock(API)
-        .patch(
-          '/repos/ml-course/m4-alice/check-runs/4400101',
-          asserting((body) => {
-            expect(body.conclusion).toBe('failure');
-            expect(body.output.title).toBe('Grading results were invalid');
-            expect(body.output.summary).toContain(why);
-          }),
-        )
-        .reply(200, {});
+      expectCheckRun((body) => {
+        expect(body.conclusion).toBe('failure');
+        expect(body.output.title).toBe('Grading results were invalid');
+        expect(body.output.summary).toContain(why);
+      });
 
       await deliver(app, 'workflow_run', runPayload());
       expect(await app.ledger.getAttempt(attempt.id)).toMatchObject({
@@ -308,15 +303,10 @@ describe('workflow_run.completed', () => {
     mockToken();
     nock(API).get(`${GRADER}/actions/runs/${RUN}/artifacts`).query(true).reply(200, { artifacts: [] });
     mockConfig();
-    nock(API)
-      .patch(
-        '/repos/ml-course/m4-alice/check-runs/4400101',
-        asserting((body) => {
-          expect(body.conclusion).toBe('neutral');
-          expect(body.output.title).toContain('does not count as an attempt');
-        }),
-      )
-      .reply(200, {});
+    expectCheckRun((body) => {
+      expect(body.conclusion).toBe('neutral');
+      expect(body.output.title).toContain('does not count as an attempt');
+    });
 
     await deliver(app, 'workflow_run', runPayload('failure'));
     expect(await app.ledger.getAttempt(attempt.id)).toMatchObject({ state: 'infra_error' });
@@ -334,18 +324,13 @@ describe('workflow_run.completed', () => {
           artifacts: [{ id: 77, name: `mlgrade-results-${attempt.id}`, size_in_bytes: 300, expired: false }],
         });
       mockConfig();
-      nock(API)
-        .patch(
-          '/repos/ml-course/m4-alice/check-runs/4400101',
-          asserting((body) => {
-            expect(body.conclusion).toBe('neutral');
-            expect(body.output.title).toBe('Grading infrastructure error (does not count as an attempt)');
-            expect(body.output.summary).toContain(
-              `grader run ${RUN} finished (${conclusion}); results of a run that did not succeed are not scored, so mlgrade-results-${attempt.id} was not read`,
-            );
-          }),
-        )
-        .reply(200, {});
+      expectCheckRun((body) => {
+        expect(body.conclusion).toBe('neutral');
+        expect(body.output.title).toBe('Grading infrastructure error (does not count as an attempt)');
+        expect(body.output.summary).toContain(
+          `grader run ${RUN} finished (${conclusion}); results of a run that did not succeed are not scored, so mlgrade-results-${attempt.id} was not read`,
+        );
+      });
 
       await deliver(app, 'workflow_run', runPayload(conclusion));
       expect(await app.ledger.getAttempt(attempt.id)).toMatchObject({
