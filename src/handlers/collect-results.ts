@@ -82,8 +82,8 @@ async function fetchResultsFile(github: GitHub, run: CompletedRun, attempt: Atte
   try {
     return await downloadResults(github, run.owner, run.repo, artifact);
   } catch (error) {
-    // A garbled download is the runner's doing, like a rejected zip: the results are invalid.
-    if (error instanceof ArtifactError || error instanceof SyntaxError) return { unreadable: error.message };
+    // A rejected zip is the runner's doing: the results are invalid.
+    if (error instanceof ArtifactError) return { unreadable: error.message };
     throw error;
   }
 }
