@@ -5,6 +5,7 @@
  * RLIMIT_NPROC) stay on as the fallback and as a per-process bound; this adds the bound that a tree
  * of many modest processes cannot slip under.
  */
+import { execFile } from 'node:child_process';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -50,16 +51,36 @@ export async function createRunCgroup(
 ): Promise<RunCgroup | { unavailable: string }> {
   layoutPromise ??= readLayout();
   const layout = await layoutPromise;
+  let made: RunCgroup;
   try {
     if (layout.memory && layout.pids)
-      return await createV1(layout.memory, layout.pids, name, memoryMb, processes);
-    if (layout.v2) return await createV2(layout.v2, name, memoryMb, processes);
-    return { unavailable: 'no cgroup memory and pids controllers are mounted for the grader' };
+      made = await createV1(layout.memory, layout.pids, name, memoryMb, processes);
+    else if (layout.v2) made = await createV2(layout.v2, name, memoryMb, processes);
+    else return { unavailable: 'no cgroup memory and pids controllers are mounted for the grader' };
   } catch (error) {
     return {
       unavailable: `cgroups are not writable by the grader (${(error as Error).message.split('\n')[0]})`,
     };
   }
+  // A cgroup that can be made but not joined (v2's rules on where processes may live) would make
+  // the run's first step fail, which would read as the student's failure: find out once, up front.
+  joinable ??= canJoin(made.procsFiles);
+  const reason = await joinable;
+  if (reason === undefined) return made;
+  await made.finish();
+  return { unavailable: `the grader cannot move processes into its cgroups (${reason})` };
+}
+
+let joinable: Promise<string | undefined> | undefined;
+
+/** Runs the join prologue with `true`; undefined when it works, else the shell's complaint. */
+function canJoin(procsFiles: string[]): Promise<string | undefined> {
+  const [file, ...args] = joinCgroupArgv(procsFiles, ['true']);
+  return new Promise((resolve) => {
+    execFile(file!, args, { timeout: 10_000 }, (error, _stdout, stderr) =>
+      resolve(error ? stderr.trim().split('\n')[0] || error.message : undefined),
+    );
+  });
 }
 
 /** The limits to report when no cgroup was made. */
