@@ -68,3 +68,8 @@ export function nonceFromRunName(name: string | null | undefined): string | unde
 export function attemptNonce(runNonce: string, index: number): string {
   return `${runNonce}.${index}`;
 }
+
+/** The run nonce an {@link attemptNonce} was made from (the one the dispatch's results key is derived from). */
+export function runNonceOf(attemptNonce: string): string {
+  return attemptNonce.split('.')[0]!;
+}

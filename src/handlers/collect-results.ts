@@ -10,7 +10,7 @@ import type { CourseConfig } from '../config/schema.js';
 import { completeCheckRun } from '../github/check-runs.js';
 import { artifactName, downloadResults } from '../github/fetch-results-artifact.js';
 import type { GitHub } from '../github/github-client.js';
-import { graderWorkflow } from '../github/grader-workflow.js';
+import { graderWorkflow, runNonceOf } from '../github/grader-workflow.js';
 import { upsertComment } from '../github/pr-comment.js';
 import { ArtifactError } from '../github/read-results-zip.js';
 import { resultsKey } from '../results/results-signature.js';
@@ -36,9 +36,10 @@ export async function collectAttempt(
   log: Log,
 ): Promise<void> {
   const file = await fetchResultsFile(github, run, attempt);
-  const nonce = attempt.dispatchNonce?.split('.')[0];
   const { resultsSecret } = graderWorkflow(run.owner, deps.env);
-  const key = nonce ? resultsKey(resultsSecret, nonce) : undefined;
+  const key = attempt.dispatchNonce
+    ? resultsKey(resultsSecret, runNonceOf(attempt.dispatchNonce))
+    : undefined;
   const verdict = await judgeResults({ attempt, course, run, file, resultsKey: key, history: deps.ledger });
   if (verdict.state !== 'completed') {
     const { state, error, report } = verdict;
