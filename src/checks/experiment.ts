@@ -4,7 +4,7 @@
  * Seeds: 002 (experiment configuration, data version information, reproduction instructions).
  */
 import { Type } from '@sinclair/typebox';
-import { fileSize, formatBytes, InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
+import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
 import { sha256File } from '../files/sha256-file.js';
 import type { Finding } from '../results/results-schema.js';
 import { checkSpec } from './common-spec.js';
@@ -109,16 +109,7 @@ async function verifyData(
     const where = { file: facts.file, ...(data.line ? { line: data.line } : {}) };
     try {
       const absolute = await resolveInside(context.submissionDir, data.path);
-      const size = (await fileSize(absolute)) ?? 0;
-      if (size > maxBytes) {
-        findings.push({
-          level: 'error',
-          ...where,
-          message: `${data.path} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} hashing limit.`,
-        });
-        continue;
-      }
-      const actual = await sha256File(absolute, data.path);
+      const actual = await sha256File(absolute, data.path, maxBytes);
       if (actual === data.sha256) verified++;
       else {
         mismatched++;

@@ -4,7 +4,7 @@
  * detected, so a hostile submission produces a finding instead of a crash or an escape.
  */
 import { constants, type Stats } from 'node:fs';
-import { type FileHandle, lstat, open, realpath, stat } from 'node:fs/promises';
+import { type FileHandle, lstat, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A problem with an input file that the check should report as a finding, not a crash. */
@@ -159,15 +159,6 @@ export async function readInputFile(
     return content;
   } finally {
     await handle.close();
-  }
-}
-
-/** Size of a file or undefined when it does not exist; never follows a link out of the caller's sight. */
-export async function fileSize(absolute: string): Promise<number | undefined> {
-  try {
-    return (await stat(absolute)).size;
-  } catch {
-    return undefined;
   }
 }
 

@@ -50,6 +50,18 @@ describe('experiment check', () => {
     expect(outcome.status).toBe('pass');
   });
 
+  it('does not hash a data file over max_data_bytes, saying so on the declaring line', async () => {
+    const dir = await tempDir({ 'experiment.yaml': experimentYaml(sha(TRAIN)), 'data/train.csv': TRAIN });
+    const outcome = await runCheck(experimentCheck, { max_data_bytes: 4 }, contextFor(dir));
+    expect(outcome.metrics).toMatchObject({ data_files_verified: 0, data_files_mismatched: 0 });
+    expect(outcome.findings).toEqual([
+      expect.objectContaining({ level: 'error', file: 'experiment.yaml', line: 8 }),
+    ]);
+    expect(outcome.findings![0]!.message).toMatch(
+      /data\/train\.csv is 8 bytes, over the 4 bytes hashing limit/,
+    );
+  });
+
   it('reports each missing field with its line', async () => {
     const dir = await tempDir({
       'exp.json': '{\n  "command": "",\n  "seed": "abc",\n  "data": {"source": "kaggle"}\n}\n',
