@@ -2,10 +2,12 @@
  * Escapes a hostile student tried against the sandbox (issue: hostile submissions), each run for
  * real in every mode this machine offers (`auto` is bubblewrap where installed; `unshare` as root).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { chmod, readdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { QUOTA_SOURCE, sweepOrphanedQuotas } from '../../src/sandbox/disk-quota.js';
 import { describeSandbox, explainRun, limitHit } from '../../src/sandbox/explain-run.js';
 import { runSandboxed } from '../../src/sandbox/run-sandboxed.js';
 import { type SandboxSpec, sandboxPolicy } from '../../src/sandbox/sandbox-spec.js';
@@ -195,4 +197,30 @@ describe('disk-full findings without a quota', () => {
       "The command ran out of disk space: the runner's disk is full (the run may write 512 MiB in /tmp); write less (fewer checkpoints, smaller logs) or ask the instructor for a larger sandbox.disk_mb.",
     );
   });
+});
+
+describe('quotas left by a killed grader', () => {
+  it.runIf(process.getuid?.() === 0)(
+    'unmounts a quota whose grader is gone and keeps a live one',
+    async () => {
+      const dead = spawnSync('true').pid;
+      const mounted = async (owner: number) => {
+        const dir = await tempDir();
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', QUOTA_SOURCE, dir]);
+        writeFileSync(path.join(dir, '.mlgrade-owner'), String(owner));
+        return dir;
+      };
+      const orphan = await mounted(dead);
+      const live = await mounted(process.pid);
+      try {
+        expect(await sweepOrphanedQuotas()).toBeGreaterThanOrEqual(1);
+        const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+        expect(mounts).not.toContain(` ${orphan} `);
+        expect(existsSync(orphan)).toBe(false);
+        expect(mounts).toContain(` ${live} `);
+      } finally {
+        execFileSync('umount', ['-l', live]);
+      }
+    },
+  );
 });
