@@ -144,7 +144,8 @@ class ContainedChild {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
-    this.exited = new Promise((resolve) => this.process.once('exit', () => resolve()));
+    // 'close', not 'exit': a process that failed to start emits 'error' and 'close', never 'exit'.
+    this.exited = new Promise((resolve) => this.process.once('close', () => resolve()));
     this.process.stderr?.setEncoding('utf8');
     // The stderr pipe would keep the grader alive while the child idles; while a request is pending
     // the child's own handle (see busy) does that.
@@ -154,7 +155,13 @@ class ContainedChild {
     });
     this.process.on('message', (answer: OnnxAnswer) => this.settle(answer));
     this.process.once('exit', (code, signal) => this.failAll(this.exitError(code, signal)));
-    this.process.once('error', (error) => this.failAll(error));
+    this.process.on('error', (error) =>
+      this.failAll(
+        this.process.pid === undefined
+          ? new Error(`the inference process could not start: ${error.message}`)
+          : error,
+      ),
+    );
     const pid = this.process.pid;
     if (pid !== undefined && existsSync(`/proc/${pid}/statm`)) {
       this.watch = setInterval(() => {
@@ -174,7 +181,9 @@ class ContainedChild {
     if (this.pending.size === 0) this.busy();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.process.send({ ...request, id } as OnnxRequest);
+      this.process.send({ ...request, id } as OnnxRequest, (error) => {
+        if (error) this.settle({ id, ok: false, message: error.message });
+      });
     });
   }
 

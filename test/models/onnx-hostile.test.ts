@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { chmod, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -189,21 +189,40 @@ describe('ONNX inference runs in a child process, within time and memory limits'
   }, 30_000);
 
   it('never keeps the grader from exiting while a loaded model idles (needs `npm run build`)', async () => {
-    const onnxProcess = pathToFileURL(path.join(ROOT, 'build', 'src', 'models', 'onnx-process.js')).href;
-    const script = [
-      `import { readFile } from 'node:fs/promises';`,
-      `import { loadContainedOnnxModel } from ${JSON.stringify(onnxProcess)};`,
-      `await loadContainedOnnxModel(await readFile(${JSON.stringify(path.join(HOSTILE, 'constant-of-shape.onnx'))}));`,
-      `console.log('loaded');`,
-    ].join('\n');
     const started = performance.now();
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
-      timeout: 20_000,
-    });
+    const { stdout } = await loadInNode('constant-of-shape.onnx');
     expect(stdout.trim()).toBe('loaded');
     expect(performance.now() - started).toBeLessThan(15_000);
   }, 30_000);
+
+  it('rejects, leaving no temporary directory, when the inference process cannot start', async () => {
+    // A `prlimit` on PATH whose interpreter is missing: spawning it fails (ENOENT), no process runs.
+    const bin = await tempDir({ prlimit: '#!/nonexistent/interpreter\n' });
+    await chmod(path.join(bin, 'prlimit'), 0o755);
+    const tmp = await tempDir({});
+    const { stdout } = await loadInNode('constant-of-shape.onnx', {
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      TMPDIR: tmp,
+    });
+    expect(stdout.trim()).toMatch(/^rejected: .*ENOENT/);
+    expect(await readdir(tmp)).toEqual([]);
+  }, 30_000);
 });
+
+/** Loads fixture `name` with the built onnx-process.js in a fresh Node process (needs `npm run build`). */
+function loadInNode(name: string, env: Record<string, string> = {}) {
+  const onnxProcess = pathToFileURL(path.join(ROOT, 'build', 'src', 'models', 'onnx-process.js')).href;
+  const script = [
+    `import { readFile } from 'node:fs/promises';`,
+    `import { loadContainedOnnxModel } from ${JSON.stringify(onnxProcess)};`,
+    `const bytes = await readFile(${JSON.stringify(path.join(HOSTILE, name))});`,
+    `await loadContainedOnnxModel(bytes).then(() => console.log('loaded'), (e) => console.log('rejected: ' + e.message));`,
+  ].join('\n');
+  return promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, ...env },
+    timeout: 20_000,
+  });
+}
 
 function length(value: number): number[] {
   const out: number[] = [];
