@@ -3,38 +3,37 @@
  * schemas (types derived from them) so a score can be embedded in JSON output, stored in the ledger
  * and validated when read back, like the results file.
  */
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox';
+
+/** A union of string literals, described as `a | b | c`. */
+type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
+function literalUnion<const T extends readonly string[]>(values: T): TUnion<Literals<T>> {
+  const literals = values.map((value) => Type.Literal(value)) as Literals<T>;
+  return Type.Union(literals, { description: values.join(' | ') }) as TUnion<Literals<T>>;
+}
 
 /** Version of the score format; bump on any incompatible change. */
 export const SCORE_SCHEMA_VERSION = 1;
 
 /** How a criterion got its points: a level table, a linear scale, a check passing, or an instructor. */
-export const ScoreSourceSchema = Type.Union(
-  [Type.Literal('levels'), Type.Literal('scale'), Type.Literal('pass'), Type.Literal('manual')],
-  { description: 'levels | scale | pass | manual' },
-);
+export const ScoreSourceSchema = literalUnion(['levels', 'scale', 'pass', 'manual']);
 export type ScoreSource = Static<typeof ScoreSourceSchema>;
 
 /**
  * `scored`: points are final. `pending`: points are null and an instructor has to act, either because
  * the criterion is manual or because the value it needs could not be measured (see `pendingReason`).
  */
-export const CriterionStatusSchema = Type.Union([Type.Literal('scored'), Type.Literal('pending')], {
-  description: 'scored | pending',
-});
+export const CriterionStatusSchema = literalUnion(['scored', 'pending']);
 export type CriterionStatus = Static<typeof CriterionStatusSchema>;
 
 /** Why a criterion is pending; lets reports tell "awaiting a grader" from "something broke". */
-export const PendingReasonSchema = Type.Union(
-  [
-    Type.Literal('manual'),
-    Type.Literal('check-error'),
-    Type.Literal('check-skipped'),
-    Type.Literal('check-missing'),
-    Type.Literal('metric-missing'),
-  ],
-  { description: 'manual | check-error | check-skipped | check-missing | metric-missing' },
-);
+export const PendingReasonSchema = literalUnion([
+  'manual',
+  'check-error',
+  'check-skipped',
+  'check-missing',
+  'metric-missing',
+]);
 export type PendingReason = Static<typeof PendingReasonSchema>;
 
 /** The score of one rubric criterion. */
@@ -62,16 +61,7 @@ export type CriterionScore = Static<typeof CriterionScoreSchema>;
  * How the deadline applied. `no-deadline`: the assignment has no `due`. `unknown`: it has one but the
  * submission time is unknown, so no penalty was applied (and the report says so).
  */
-export const LateStatusSchema = Type.Union(
-  [
-    Type.Literal('no-deadline'),
-    Type.Literal('unknown'),
-    Type.Literal('on-time'),
-    Type.Literal('late'),
-    Type.Literal('rejected'),
-  ],
-  { description: 'no-deadline | unknown | on-time | late | rejected' },
-);
+export const LateStatusSchema = literalUnion(['no-deadline', 'unknown', 'on-time', 'late', 'rejected']);
 export type LateStatus = Static<typeof LateStatusSchema>;
 
 /** The late-policy outcome for one submission. */
