@@ -52,7 +52,8 @@ export function configDataDir(course: CourseConfig, configFile: string): string 
 /**
  * Writes `mlgrade-results.json` (results with the score); refuses to write a file that breaks the
  * contract. With `signingKey` (the grader action's per-dispatch key), also writes the signature to
- * `<file>.sig`; without it, removes whatever is there. Returns the signature file's path, if written.
+ * `<file>.sig`; without it, `<file>.sig` is not touched (the action removes a planted one before
+ * grading). Returns the signature file's path, if written.
  */
 export async function writeResultsFile(
   file: string,
@@ -65,11 +66,8 @@ export async function writeResultsFile(
   if (!valid.ok) throw new Error(`mlgrade produced invalid results (a bug):\n${valid.errors.join('\n')}`);
   const text = `${JSON.stringify(document, null, 2)}\n`;
   await replaceFile(file, text);
+  if (options.signingKey === undefined) return undefined;
   const signatureFile = `${file}${SIGNATURE_SUFFIX}`;
-  if (options.signingKey === undefined) {
-    await removePlanted(signatureFile);
-    return undefined;
-  }
   await replaceFile(signatureFile, `${signResults(options.signingKey, text)}\n`);
   return signatureFile;
 }
@@ -86,17 +84,13 @@ async function replaceFile(file: string, text: string): Promise<void> {
     path.dirname(file),
     `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
   );
-  await writeFile(fresh, text, { flag: 'wx', mode: 0o644 });
   try {
-    await removePlanted(file);
+    await writeFile(fresh, text, { flag: 'wx', mode: 0o644 });
+    // Whatever is at the path goes: a file, a symlink (not its target), a directory tree.
+    await rm(file, { recursive: true, force: true });
     await rename(fresh, file);
   } catch (error) {
     await rm(fresh, { force: true });
     throw new Error(`Could not write ${file}: ${(error as Error).message}`, { cause: error });
   }
-}
-
-/** Removes whatever is at `file` (a file, a symlink without its target, a directory tree). */
-async function removePlanted(file: string): Promise<void> {
-  await rm(file, { recursive: true, force: true });
 }
