@@ -99,7 +99,9 @@ export async function loadContainedOnnxModel(
   };
 }
 
-type Request = OnnxRequest extends infer R ? (R extends OnnxRequest ? Omit<R, 'id'> : never) : never;
+/** A request before it is given its id (Omit on each member of the union, not on the union). */
+type WithoutId<R> = R extends unknown ? Omit<R, 'id'> : never;
+type Request = WithoutId<OnnxRequest>;
 
 interface Pending {
   resolve(value: unknown): void;
