@@ -4,8 +4,8 @@
  * format, and returns examples and labels ready for preprocessing.
  */
 
+import { createHash } from 'node:crypto';
 import { InputFileError, readInputFile, resolveInside } from '../files/input-files.js';
-import { sha256File } from '../files/sha256-file.js';
 import { CIFAR_CLASSES, readCifarBatch } from './cifar-reader.js';
 import { readCsvDataset } from './csv-dataset-reader.js';
 import { readIdx } from './idx-reader.js';
@@ -41,16 +41,18 @@ export interface Dataset {
 /** Reads and verifies the dataset. Throws InputFileError (file relative to the data dir) on any problem. */
 export async function loadDataset(spec: DatasetSpec, dataDir: string, maxBytes: number): Promise<Dataset> {
   const log: string[] = [];
+  // Read once, then hash what was read: the bytes decoded are the bytes verified, and a file over
+  // `maxBytes` is refused before any of it is hashed.
   const read = async (file: PinnedFile) => {
     const absolute = await resolveInside(dataDir, file.path);
-    const actual = await sha256File(absolute, file.path);
+    const bytes = await readInputFile(absolute, file.path, { maxBytes, text: false });
+    const actual = createHash('sha256').update(bytes).digest('hex');
     if (actual !== file.sha256.toLowerCase()) {
       throw new InputFileError(
         file.path,
         `${file.path} has sha256 ${actual}, but the course config pins ${file.sha256}; the hidden data changed or is the wrong file`,
       );
     }
-    const bytes = await readInputFile(absolute, file.path, { maxBytes, text: false });
     log.push(`verified ${file.path} (${bytes.length} bytes, sha256 ${actual.slice(0, 12)}…)`);
     return bytes;
   };
