@@ -11,6 +11,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { experimentCheck } from '../../src/checks/experiment.js';
 import { readMetricsFile } from '../../src/checks/reproduce-metrics.js';
 import { trainingCheck } from '../../src/checks/training.js';
+import { LabelDictionary } from '../../src/data/label-dictionary.js';
+import { readLabelFile } from '../../src/data/label-file-reader.js';
+import { loadDataset } from '../../src/data/load-dataset.js';
 import { InputFileError, readInputFile, resolveInside } from '../../src/files/input-files.js';
 import { sha256File } from '../../src/files/sha256-file.js';
 import { contextFor, runCheck, tempDir } from '../helpers/temp-dir.js';
@@ -115,6 +118,29 @@ describe('non-regular student files are refused without blocking', () => {
     expect(outcome.findings![0]).toMatchObject({ level: 'error', file: 'logs/train.csv' });
     expect(outcome.findings![0]!.message).toMatch(/logs\/train\.csv is a FIFO/);
   });
+
+  it(
+    'hidden data: a FIFO as a pinned test-set file or as the labels file is an InputFileError',
+    QUICK,
+    async () => {
+      const dir = await tempDir();
+      await mkfifo(dir, 'test.csv');
+      await mkfifo(dir, 'labels.csv');
+      const sha256 = '0'.repeat(64);
+      await expect(
+        loadDataset({ format: 'csv', inputs: { path: 'test.csv', sha256 } }, dir, 1024),
+      ).rejects.toThrow(/test\.csv is a FIFO/);
+      await expect(
+        readLabelFile(dir, 'labels.csv', {
+          format: 'csv',
+          columns: { id: 'id', label: 'label' },
+          dictionary: new LabelDictionary(),
+          maxFileBytes: 1024,
+          maxLineBytes: 1024,
+        }),
+      ).rejects.toThrow(/labels\.csv is a FIFO/);
+    },
+  );
 
   it('resolveInside still resolves a FIFO path (the type is checked when it is read)', QUICK, async () => {
     const dir = await tempDir();
