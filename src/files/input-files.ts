@@ -6,6 +6,7 @@
 import { constants, type Stats } from 'node:fs';
 import { type FileHandle, lstat, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside } from './path-inside.js';
 
 /** A problem with an input file that the check should report as a finding, not a crash. */
 export class InputFileError extends Error {
@@ -40,7 +41,7 @@ export async function resolveInside(root: string, relative: string, mustExist = 
     throw new InputFileError(relative, `${relative} was not found`, { cause: error });
   }
   const realRoot = await realpath(root);
-  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+  if (!isInside(real, realRoot)) {
     throw new InputFileError(
       relative,
       `${relative} is a link that points outside the submission; commit the file itself`,

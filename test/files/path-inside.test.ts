@@ -1,5 +1,9 @@
+import { realpath, symlink } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveInside } from '../../src/files/input-files.js';
 import { isInside } from '../../src/files/path-inside.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 describe('isInside', () => {
   it('is true for the parent itself and anything below it', () => {
@@ -20,5 +24,19 @@ describe('isInside', () => {
     expect(isInside('/a/..cache', '/a')).toBe(true);
     expect(isInside('/a/..cache/x', '/a')).toBe(true);
     expect(isInside('/a/...', '/a')).toBe(true);
+  });
+});
+
+describe('resolveInside', () => {
+  it('accepts a file under the root directory / (its realpath prefix is not "//")', async () => {
+    const file = path.join(await realpath(await tempDir({ 'a.txt': 'a' })), 'a.txt');
+    expect(await resolveInside('/', path.relative('/', file))).toBe(file);
+  });
+
+  it('still refuses a link out of its root', async () => {
+    const outside = await tempDir({ 'secret.txt': 's' });
+    const dir = await tempDir();
+    await symlink(path.join(outside, 'secret.txt'), path.join(dir, 'link.txt'));
+    await expect(resolveInside(dir, 'link.txt')).rejects.toThrow(/points outside the submission/);
   });
 });
