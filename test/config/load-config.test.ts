@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,5 +93,42 @@ describe('loadConfig', () => {
     expect((error as ConfigError).message).toMatch(
       /^invalid course config \(1 error\):\n.*config-with-unknown-check\.yml:9:15 /,
     );
+  });
+});
+
+describe('course.sandbox', () => {
+  /** valid-course.yml with `sandbox_yaml` (lines indented under `course:`) added after the time zone. */
+  async function withCourseSandbox(sandboxYaml: string) {
+    const text = await readFile(fixture('valid-course.yml'), 'utf8');
+    const dir = await mkdtemp(path.join(tmpdir(), 'mlgrade-config-'));
+    try {
+      const file = path.join(dir, 'mlgrade.yml');
+      await writeFile(
+        file,
+        text.replace('  timezone: Europe/Vienna\n', `  timezone: Europe/Vienna\n${sandboxYaml}`),
+      );
+      return await loadConfig(file, { displayRoot: dir });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('accepts course-wide sandbox defaults (docs/config.md)', async () => {
+    const { config, problems } = await withCourseSandbox(
+      '  sandbox:\n    runtime: /opt/ml-venv\n    requires: [numpy, torch]\n    memory_mb: 2048\n',
+    );
+    expect(problems).toEqual([]);
+    expect(config?.course.sandbox).toEqual({
+      runtime: '/opt/ml-venv',
+      requires: ['numpy', 'torch'],
+      memory_mb: 2048,
+    });
+  });
+
+  it('names an unknown key in it, on its line', async () => {
+    const { config, problems } = await withCourseSandbox('  sandbox:\n    runtme: /opt/ml-venv\n');
+    expect(config).toBeUndefined();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: 'course.sandbox.runtme', line: 7 });
   });
 });
