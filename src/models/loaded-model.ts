@@ -29,9 +29,10 @@ export interface LoadedModel {
   predictClasses?(inputs: Tensor32, batchSize: number): Promise<{ predicted: Int32Array; classes: number }>;
   /**
    * Hands the test set to where the model runs (a child process) ahead of the timed evaluation, as
-   * preprocessing is done ahead of it; predictClasses on the same inputs then copies nothing.
+   * preprocessing is done ahead of it, and runs one batch of `batchSize` there as a warm-up;
+   * predictClasses on the same inputs then copies nothing.
    */
-  stage?(inputs: Tensor32): Promise<void>;
+  stage?(inputs: Tensor32, batchSize: number): Promise<void>;
   /** p50/p95 of single-example predictions, timed where the model runs (see time-model.ts). */
   singleExampleLatency?(inputs: Tensor32, runs: number): Promise<{ p50: number | null; p95: number | null }>;
   dispose(): Promise<void>;

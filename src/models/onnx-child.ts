@@ -16,7 +16,7 @@ export type OnnxRequest =
   | { id: number; kind: 'load'; bytes: Uint8Array; threads: number }
   | { id: number; kind: 'predict'; batch: Tensor32 }
   /** Read the test set's float32 bytes from `file` (a file copy beats the IPC pipe for megabytes). */
-  | { id: number; kind: 'stage'; file: string; shape: number[] }
+  | { id: number; kind: 'stage'; file: string; shape: number[]; batchSize: number }
   /** Predict the class of every example of the staged test set. */
   | { id: number; kind: 'classes'; batchSize: number }
   /** Time single-example predictions of the staged test set (timed here, without the IPC). */
@@ -50,9 +50,10 @@ async function answer(request: OnnxRequest): Promise<unknown> {
     const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
     const data = new Float32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4);
     staged = { shape: request.shape, data };
-    // One example through the model once, so the timed evaluation does not pay this process's
-    // first-run costs (compiling this JavaScript, onnxruntime's first allocations).
-    if (request.shape[0]! > 0) await model.predict(sliceRows(staged, 0, 1));
+    // One batch through the model once, so the timed evaluation does not pay this fresh process's
+    // first-run costs (compiling this JavaScript, onnxruntime's allocations for a batch that size).
+    const rows = Math.min(request.shape[0]!, request.batchSize);
+    if (rows > 0) await model.predict(sliceRows(staged, 0, rows));
     return null;
   }
   if (!staged) throw new Error('no test set is staged');

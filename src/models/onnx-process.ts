@@ -66,14 +66,14 @@ export async function loadContainedOnnxModel(
     await child.close();
     throw error;
   }
-  const stage = async (inputs: Tensor32) => {
+  const stage = async (inputs: Tensor32, batchSize: number) => {
     if (staged === inputs.data) return;
     staged = undefined;
     const file = path.join(root, `inputs-${files++}.f32`);
     const { buffer, byteOffset, byteLength } = inputs.data;
     await writeFile(file, new Uint8Array(buffer, byteOffset, byteLength));
     try {
-      await child.request({ kind: 'stage', file, shape: inputs.shape });
+      await child.request({ kind: 'stage', file, shape: inputs.shape, batchSize });
       staged = inputs.data;
     } finally {
       await rm(file, { force: true });
@@ -85,14 +85,14 @@ export async function loadContainedOnnxModel(
       child.request({ kind: 'predict', batch }) as Promise<{ scores: Float32Array; classes: number }>,
     stage,
     async predictClasses(inputs: Tensor32, batchSize: number) {
-      await stage(inputs);
+      await stage(inputs, batchSize);
       return (await child.request({ kind: 'classes', batchSize })) as {
         predicted: Int32Array;
         classes: number;
       };
     },
     async singleExampleLatency(inputs: Tensor32, runs: number) {
-      await stage(inputs);
+      await stage(inputs, 1);
       return (await child.request({ kind: 'latency', runs })) as { p50: number | null; p95: number | null };
     },
     dispose: () => child.close(),

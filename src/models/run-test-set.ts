@@ -28,7 +28,7 @@ export async function runTestSet(
   const count = inputs.shape[0]!;
   const workers = workerCount(handle, count, options.workers);
   // Copying the test set to a contained model's process is set-up, like preprocessing: not timed.
-  await handle.model.stage?.(inputs);
+  await handle.model.stage?.(inputs, options.batchSize);
   const started = performance.now();
   const predictions =
     workers > 1 && handle.artifacts
