@@ -53,9 +53,15 @@ export async function loadContainedOnnxModel(
   if (!script) throw new Error('the ONNX inference script is missing; run `npm run build`');
   // root/cwd is the child's (empty) working directory; the test set's bytes go beside it.
   const root = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-onnx-'));
-  const cwd = path.join(root, 'cwd');
-  await mkdir(cwd);
-  const child = new ContainedChild(script, root, cwd, limits, threads);
+  let child: ContainedChild;
+  try {
+    const cwd = path.join(root, 'cwd');
+    await mkdir(cwd);
+    child = new ContainedChild(script, root, cwd, limits, threads); // spawn may throw (EAGAIN, ENOMEM)
+  } catch (error) {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
   let files = 0;
   /** The inputs the child holds (the test set goes through a file once, see stage). */
   let staged: Float32Array | undefined;
