@@ -29,7 +29,7 @@ export async function readMetricsFile(root: string, relative: string): Promise<M
   const absolute = await resolveInside(root, relative);
   const text = (await readInputFile(absolute, relative, { maxBytes: 4 * 1024 * 1024 })).toString('utf8');
   const document = parseLocatedOrThrow(text, relative);
-  if (typeof document.value !== 'object' || document.value === null) {
+  if (typeof document.value !== 'object' || document.value === null || Array.isArray(document.value)) {
     throw new InputFileError(
       relative,
       `${relative} must be a JSON (or YAML) object of metric names to numbers, e.g. {"accuracy": 0.91}`,
