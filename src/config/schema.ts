@@ -122,6 +122,91 @@ export const CriterionSchema = Type.Object(
 );
 export type Criterion = Static<typeof CriterionSchema>;
 
+/** Where an assignment's grades go in the LMS (docs/lms.md). */
+export const AssignmentLmsSchema = Type.Object(
+  {
+    canvas: Type.Optional(
+      Type.Object(
+        {
+          course_id: Type.Optional(
+            Type.String({
+              pattern: '^[0-9]+$',
+              description: "Canvas course id (the number in the course's URL); default `course.lms.canvas.course_id`.",
+            }),
+          ),
+          assignment_id: Type.String({
+            pattern: '^[0-9]+$',
+            description: "Canvas assignment id (the number in the assignment's URL).",
+          }),
+        },
+        { additionalProperties: false, description: 'The Canvas assignment this assignment syncs to.' },
+      ),
+    ),
+    gradescope: Type.Optional(
+      Type.Object(
+        {
+          assignment: Type.Optional(
+            Type.String({ minLength: 1, description: 'Name of the Gradescope assignment, shown in exports.' }),
+          ),
+        },
+        { additionalProperties: false, description: 'The Gradescope assignment this assignment exports to.' },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'Where grades of this assignment go (docs/lms.md).' },
+);
+export type AssignmentLms = Static<typeof AssignmentLmsSchema>;
+
+/** Gradescope test visibility values (Gradescope autograder specification). */
+const GRADESCOPE_VISIBILITY = ['hidden', 'after_due_date', 'after_published', 'visible'] as const;
+const GradescopeVisibility = (description: string) =>
+  Type.Union(
+    GRADESCOPE_VISIBILITY.map((value) => Type.Literal(value)),
+    { description },
+  );
+
+/** Course-wide LMS settings; URLs and tokens come from the app's environment, never from here. */
+export const CourseLmsSchema = Type.Object(
+  {
+    canvas: Type.Optional(
+      Type.Object(
+        {
+          course_id: Type.Optional(
+            Type.String({ pattern: '^[0-9]+$', description: 'Canvas course id, shared by every assignment.' }),
+          ),
+        },
+        { additionalProperties: false, description: 'Canvas (base URL and token: CANVAS_URL, CANVAS_TOKEN).' },
+      ),
+    ),
+    gradescope: Type.Optional(
+      Type.Object(
+        {
+          visibility: Type.Optional(
+            GradescopeVisibility('Visibility of the whole result and of visible checks (default visible).'),
+          ),
+          hidden_checks: Type.Optional(
+            GradescopeVisibility("Visibility of checks marked `hidden: true` (default after_due_date)."),
+          ),
+          id_column: Type.Optional(
+            Type.Union([Type.Literal('email'), Type.Literal('sid')], {
+              description: 'Which roster column identifies students in score CSVs (default email).',
+            }),
+          ),
+        },
+        { additionalProperties: false, description: 'Gradescope autograder output and score exports.' },
+      ),
+    ),
+    sync_incomplete: Type.Optional(
+      Type.Boolean({
+        description:
+          'Send grades that still have pending criteria (default false: they are skipped and listed); the comment then says what is pending.',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Grades to Canvas and Gradescope (docs/lms.md).' },
+);
+export type CourseLms = Static<typeof CourseLmsSchema>;
+
 /** Builds the assignment schema around the check spec schema (which depends on the registry). */
 function assignmentSchema(checkItem: TSchema) {
   return Type.Object(
@@ -154,6 +239,7 @@ function assignmentSchema(checkItem: TSchema) {
       attempts: Type.Optional(AttemptPolicySchema),
       checks: Type.Array(checkItem, { minItems: 1, description: 'Checks run on each submission, in order.' }),
       rubric: Type.Array(CriterionSchema, { minItems: 1, description: 'How check results become points.' }),
+      lms: Type.Optional(AssignmentLmsSchema),
     },
     { additionalProperties: false },
   );
@@ -206,6 +292,14 @@ export function buildConfigSchema(checkSpecs: ReadonlyMap<string, TSchema>) {
             Type.String({
               description:
                 'Hidden data directory, relative to this file; `--data` on the command line overrides it.',
+            }),
+          ),
+          lms: Type.Optional(CourseLmsSchema),
+          roster: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                'The roster in the config repository (CSV or YAML; docs/lms.md#roster). Default: `.github/mlgrade-roster.csv`, else `.github/mlgrade-roster.yml`.',
             }),
           ),
           sandbox: Type.Optional(

@@ -75,6 +75,70 @@ CREATE TABLE manual_scores (
   PRIMARY KEY (repository, assignment_id, criterion_id)
 );`,
   },
+  {
+    version: 2,
+    name: 'manual score audit trail',
+    sql: `
+-- Every manual score change, never updated in place; manual_scores stays the current value of each.
+CREATE TABLE manual_score_events (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  repository text NOT NULL,
+  assignment_id text NOT NULL,
+  criterion_id text NOT NULL,
+  -- NULL: the score was cleared (the criterion is pending again).
+  points double precision,
+  note text,
+  entered_by text NOT NULL,
+  entered_at timestamptz NOT NULL,
+  attempt_id text,
+  source text NOT NULL CHECK (source IN ('comment', 'cli', 'migrated')),
+  source_url text,
+  -- Idempotency of a command (comment id, line, edit): a redelivered or repeated command adds no row.
+  source_key text UNIQUE
+);
+CREATE INDEX manual_score_events_by_repository ON manual_score_events (repository, assignment_id, seq);
+INSERT INTO manual_score_events (repository, assignment_id, criterion_id, points, note, entered_by, entered_at, source)
+  SELECT repository, assignment_id, criterion_id, points, note, entered_by, entered_at, 'migrated' FROM manual_scores;`,
+  },
+  {
+    version: 3,
+    name: 'LMS syncs',
+    sql: `
+CREATE TABLE lms_syncs (
+  id text PRIMARY KEY,
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  lms text NOT NULL CHECK (lms IN ('canvas', 'gradescope')),
+  course_id text NOT NULL,
+  assignment_ids jsonb NOT NULL,
+  requested_by text NOT NULL,
+  -- Idempotency of the request (e.g. the label event's delivery): a redelivery finds the same sync.
+  request_key text UNIQUE,
+  source_url text,
+  dry_run boolean NOT NULL,
+  state text NOT NULL CHECK (state IN ('running', 'done', 'failed')),
+  started_at timestamptz NOT NULL,
+  finished_at timestamptz,
+  outcome jsonb,
+  error text
+);
+CREATE INDEX lms_syncs_open ON lms_syncs (state, seq) WHERE state = 'running';
+-- One row per student and assignment of a sync, written as planned before anything is sent.
+CREATE TABLE lms_sync_grades (
+  sync_id text NOT NULL REFERENCES lms_syncs (id) ON DELETE CASCADE,
+  assignment_id text NOT NULL,
+  student text NOT NULL,
+  lms_user text,
+  lms_assignment text,
+  old_grade text,
+  new_grade text,
+  comment text,
+  state text NOT NULL CHECK (state IN ('planned', 'sent', 'confirmed', 'unchanged', 'skipped', 'failed')),
+  reason text,
+  answer jsonb,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (sync_id, assignment_id, student)
+);`,
+  },
 ];
 
 /** Any constant works; it only has to be the same in every process that migrates this database. */

@@ -10,6 +10,7 @@
  *   attempt    what the app makes of one attempt's results (validation, scoring, the report)
  *   store      the ledger
  *   github     Octokit wrappers, the write scheduler
+ *   lms        the roster, Canvas and Gradescope: formats, clients, syncs (no GitHub)
  *   course     course config and roster from the config repository
  *   adapters   handlers, cli, action — the rest, never each other
  *   app        app.ts registers the handlers
@@ -40,6 +41,7 @@ const LAYERS: readonly Layer[] = [
   { name: 'attempt', units: ['attempt'] },
   { name: 'store', units: ['store'] },
   { name: 'github', units: ['github'] },
+  { name: 'lms', units: ['lms'] },
   { name: 'course', units: ['course'] },
   { name: 'adapters', units: ['handlers', 'cli', 'action'] },
   { name: 'app', units: ['app.ts'] },
