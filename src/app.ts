@@ -11,6 +11,7 @@ import { createWriteScheduler } from './github/write-scheduler.js';
 import type { AppDeps } from './handlers/app-deps.js';
 import { onCheckRunRequest } from './handlers/check-run.js';
 import { onInstallation } from './handlers/installation.js';
+import { onIssueComment } from './handlers/issue-comment.js';
 import { onPullRequest } from './handlers/pull-request.js';
 import { onPush } from './handlers/push.js';
 import { onWorkflowRunCompleted, onWorkflowRunStarted } from './handlers/workflow-run.js';
@@ -51,6 +52,9 @@ export function createMlgradeApp(
     app.on('workflow_run.in_progress', (context) => onWorkflowRunStarted(deps, context));
     app.on(['check_run.rerequested', 'check_run.requested_action'], (context) =>
       onCheckRunRequest(deps, context),
+    );
+    app.on(['issue_comment.created', 'issue_comment.edited', 'issue_comment.deleted'], (context) =>
+      onIssueComment(deps, context),
     );
     app.on(['installation', 'installation_repositories'], (context) => onInstallation(context));
     if (options.sweepEveryMs !== 0) startSweeping(app, deps, options.sweepEveryMs ?? 60_000);

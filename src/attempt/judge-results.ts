@@ -88,7 +88,7 @@ export interface Fault {
 
 /** Decides what a grader run's results file means for the attempt it answers. */
 export async function judgeResults(input: JudgeInput): Promise<Scored | Fault> {
-  const { attempt, course, file } = input;
+  const { attempt, file } = input;
   const conclusion = input.run.conclusion ?? 'no conclusion';
   if ('missing' in file) {
     const why = `grader run ${input.run.id} finished (${conclusion}) without the artifact ${file.missing}`;
@@ -118,23 +118,42 @@ export async function judgeResults(input: JudgeInput): Promise<Scored | Fault> {
   const mismatch = answersAttempt(valid.results, attempt);
   if (mismatch) return fault('invalid_results', mismatch);
 
+  const scored = await scoreAttempt({ ...input, results: valid.results });
+  return 'missingAssignment' in scored ? fault('infra_error', scored.missingAssignment) : scored;
+}
+
+/** What {@link scoreAttempt} needs: trusted results of the attempt (validated when they arrived). */
+export interface RescoreInput {
+  attempt: AttemptFacts;
+  course: CourseConfig;
+  results: Results;
+  history: ScoringHistory;
+  now?: Date;
+}
+
+/**
+ * Scores an attempt's results against the current config, manual scores and late policy, and renders
+ * the report. Used when results arrive and again when an instructor scores a criterion.
+ */
+export async function scoreAttempt(input: RescoreInput): Promise<Scored | { missingAssignment: string }> {
+  const { attempt, course, results } = input;
   const assignment = course.assignments.find((candidate) => candidate.id === attempt.assignmentId);
   if (!assignment)
-    return fault('infra_error', `assignment ${attempt.assignmentId} is no longer in the course config`);
+    return { missingAssignment: `assignment ${attempt.assignmentId} is no longer in the course config` };
   const manualScores = await input.history.listManualScores(attempt.repository, attempt.assignmentId);
-  const score = scoreResults(course, assignment, valid.results.checks, {
+  const score = scoreResults(course, assignment, results.checks, {
     submittedAt: await submittedAt(input.history, attempt),
     manualScores,
   });
   const report = checkRunReport({
     course,
     assignment,
-    results: valid.results,
+    results,
     score,
     ...(input.now ? { now: input.now } : {}),
   });
   // The comment is the check run's summary: one rendering serves both.
-  return { state: 'completed', results: valid.results, score, report, comment: report.summary };
+  return { state: 'completed', results, score, report, comment: report.summary };
 }
 
 /** Why the file is not the grader action's own, or undefined when its signature holds. */

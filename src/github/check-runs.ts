@@ -93,3 +93,20 @@ export function capSummary(summary: string, maxBytes = MAX_SUMMARY_BYTES): strin
   if (cut.endsWith('\uFFFD')) cut = cut.slice(0, -1);
   return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${note}`;
 }
+
+/**
+ * Replaces a completed check run's title and summary (a rescore after an instructor's score). Sends
+ * no annotations: GitHub appends them across updates, so the ones the run has stay as they are.
+ */
+export async function updateCheckRunOutput(
+  github: GitHub,
+  repository: string,
+  checkRunId: number,
+  output: { title: string; summary: string },
+): Promise<void> {
+  await github.rest.checks.update({
+    ...splitRepository(repository),
+    check_run_id: checkRunId,
+    output: { title: output.title, summary: capSummary(output.summary) },
+  });
+}

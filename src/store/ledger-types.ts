@@ -86,16 +86,46 @@ export type AttemptPatch = Partial<
   >
 >;
 
-/** An instructor's points for one manual criterion. */
+/** An instructor's points for one criterion, or a clear (`points: null`: pending again). */
 export interface NewManualScore {
   repository: string;
   assignmentId: string;
   criterionId: string;
-  points: number;
+  points: number | null;
   note?: string;
   /** Login of the instructor who entered the points. */
   by: string;
   at?: Date;
+  /** The attempt the instructor was looking at (the PR's latest graded attempt). */
+  attemptId?: string;
+  /** Where the change came from (default `cli`). */
+  source?: 'comment' | 'cli';
+  /** The command comment's URL. */
+  sourceUrl?: string;
+  /** Idempotency key: a second change with the same key is not recorded (see manual-scores.ts). */
+  sourceKey?: string;
+}
+
+/** One row of the manual-score audit trail. */
+export interface ScoreEvent {
+  seq: number;
+  repository: string;
+  assignmentId: string;
+  criterionId: string;
+  /** Null when the score was cleared. */
+  points: number | null;
+  note?: string;
+  by: string;
+  at: Date;
+  attemptId: string | null;
+  source: 'comment' | 'cli' | 'migrated';
+  sourceUrl: string | null;
+}
+
+/** Which audit rows to list; repository matches case-insensitively. */
+export interface ScoreEventFilter {
+  repository?: string;
+  assignmentId?: string;
 }
 
 /** Manual scores of one repository and assignment, by criterion id. */
@@ -158,9 +188,24 @@ export interface Ledger {
     repository: string,
     assignmentId: string,
   ): Promise<{ attempt: Attempt; score: AssignmentScore }[]>;
-  /** Stores (or replaces) an instructor's points for one criterion. */
-  saveManualScore(input: NewManualScore): Promise<void>;
+  /**
+   * Records an instructor's points for one criterion (or clears them) as an audit row and makes them
+   * current; false when `sourceKey` was seen before and nothing changed.
+   */
+  saveManualScore(input: NewManualScore): Promise<boolean>;
   listManualScores(repository: string, assignmentId: string): Promise<ManualScores>;
+  /** The manual-score audit trail, oldest first. */
+  listScoreEvents(filter?: ScoreEventFilter): Promise<ScoreEvent[]>;
+  /** Completed attempts of an assignment with their results and scores, every repository, oldest first. */
+  listAssignmentResults(
+    assignmentId: string,
+  ): Promise<{ attempt: Attempt; results: Results; score: AssignmentScore }[]>;
+  /** The newest completed attempt of a repository's assignment with its results (for rescoring), if any. */
+  latestResults(
+    repository: string,
+    assignmentId: string,
+    pullRequest?: number,
+  ): Promise<{ attempt: Attempt; results: Results; score: AssignmentScore } | undefined>;
   close(): Promise<void>;
 }
 

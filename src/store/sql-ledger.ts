@@ -15,8 +15,10 @@ import type {
   ManualScores,
   NewAttempt,
   NewManualScore,
+  ScoreEvent,
+  ScoreEventFilter,
 } from './ledger-types.js';
-import { listManualScores, saveManualScore } from './manual-scores.js';
+import { listManualScores, listScoreEvents, saveManualScore } from './manual-scores.js';
 import type { SqlClient } from './sql-client.js';
 
 /** Triggers that grade a commit at most once per assignment (matches the partial unique index). */
@@ -184,8 +186,38 @@ export class SqlLedger implements Ledger {
     return rows.map((row) => ({ attempt: attemptFromRow(row), score: row.score }));
   }
 
-  saveManualScore(input: NewManualScore): Promise<void> {
+  saveManualScore(input: NewManualScore): Promise<boolean> {
     return saveManualScore(this.db, input);
+  }
+
+  listScoreEvents(filter?: ScoreEventFilter): Promise<ScoreEvent[]> {
+    return listScoreEvents(this.db, filter);
+  }
+
+  async listAssignmentResults(
+    assignmentId: string,
+  ): Promise<{ attempt: Attempt; results: Results; score: AssignmentScore }[]> {
+    const rows = await this.db.query<AttemptRow & { results: Results; score: AssignmentScore }>(
+      `SELECT a.*, r.results, r.score FROM attempts a JOIN attempt_results r ON r.attempt_id = a.id
+       WHERE a.assignment_id = $1 AND a.state = 'completed' ORDER BY a.seq`,
+      [assignmentId],
+    );
+    return rows.map((row) => ({ attempt: attemptFromRow(row), results: row.results, score: row.score }));
+  }
+
+  async latestResults(
+    repository: string,
+    assignmentId: string,
+    pullRequest?: number,
+  ): Promise<{ attempt: Attempt; results: Results; score: AssignmentScore } | undefined> {
+    // The pull request's own attempts first; else the repository's newest (a push before the PR opened).
+    const [row] = await this.db.query<AttemptRow & { results: Results; score: AssignmentScore }>(
+      `SELECT a.*, r.results, r.score FROM attempts a JOIN attempt_results r ON r.attempt_id = a.id
+       WHERE lower(a.repository) = lower($1) AND a.assignment_id = $2 AND a.state = 'completed'
+       ORDER BY (a.pull_request IS NOT DISTINCT FROM $3) DESC, a.seq DESC LIMIT 1`,
+      [repository, assignmentId, pullRequest ?? null],
+    );
+    return row && { attempt: attemptFromRow(row), results: row.results, score: row.score };
   }
 
   listManualScores(repository: string, assignmentId: string): Promise<ManualScores> {
