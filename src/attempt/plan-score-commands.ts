@@ -28,7 +28,14 @@ export function planScoreCommands(
   const seen = new Set(before.map(signature));
   const fresh = commands.filter((command) => !seen.has(signature(command)));
   const now = new Set(commands.map(signature));
-  const removed = before.filter((command) => command.kind === 'score' && !now.has(signature(command)));
+  // A line changed to another score for the same criterion replaced it; only a criterion gone from the comment was removed.
+  const scoredNow = new Set(
+    commands.flatMap((command) => (command.kind === 'score' ? [command.criterion] : [])),
+  );
+  const removed = before.filter(
+    (command) =>
+      command.kind === 'score' && !now.has(signature(command)) && !scoredNow.has(command.criterion),
+  );
   const plan: CommandPlan = {
     scores: [],
     regrade: false,

@@ -96,6 +96,12 @@ function containing(word: string, ids: readonly string[]): string | undefined {
   return hits.length === 1 ? hits[0] : undefined;
 }
 
+/** The note stored with a score: the level reached (when a label was given) and the reason. */
+export function scoreNote(score: Pick<ResolvedScore, 'level' | 'reason'>): string | undefined {
+  const note = [score.level, score.reason].filter(Boolean).join(': ');
+  return note === '' ? undefined : note;
+}
+
 /** A level label as typed in a command: lower case, words joined by dashes (`Needs work` → `needs-work`). */
 export function slug(label: string): string {
   return label

@@ -12,6 +12,7 @@
  */
 import type { Context } from 'probot';
 import { hasNewCommands, planScoreCommands } from '../attempt/plan-score-commands.js';
+import { scoreNote } from '../attempt/resolve-score.js';
 import { mentionsCommand } from '../attempt/score-commands.js';
 import { courseLocation } from '../course/config-repository.js';
 import { isInstructor } from '../course/is-instructor.js';
@@ -82,7 +83,7 @@ export async function onIssueComment(deps: AppDeps, context: CommentContext): Pr
       assignmentId: score.assignmentId,
       criterionId: score.criterion.id,
       points: score.points,
-      ...(score.reason ? { note: score.reason } : {}),
+      ...(scoreNote(score) ? { note: scoreNote(score)! } : {}),
       by: sender,
       ...(latest ? { attemptId: latest.attempt.id } : {}),
       source: 'comment',
