@@ -117,6 +117,8 @@ CREATE TABLE lms_syncs (
   dry_run boolean NOT NULL,
   state text NOT NULL CHECK (state IN ('running', 'done', 'failed')),
   started_at timestamptz NOT NULL,
+  -- Touched by every write of the sync: a running sync whose heartbeat is old died (crash, SIGKILL).
+  heartbeat_at timestamptz NOT NULL,
   finished_at timestamptz,
   outcome jsonb,
   error text
