@@ -33,3 +33,35 @@ Options:
 Exit status: 0 when every config is valid (warnings allowed), 2 when one is invalid
 or the command line is wrong.
 `;
+
+/** Usage text of `mlgrade score`. */
+export const SCORE_USAGE = `Usage: mlgrade score CRITERION VALUE --repo OWNER/NAME --config FILE [options]
+
+Records an instructor's score for one rubric criterion in the ledger, as \`/mlgrade score\` does
+in a pull request. VALUE is points (0 to the criterion's maximum), a level label of a criterion
+with levels (e.g. proficient), or clear (the criterion is pending again). Every change is kept:
+see \`mlgrade scores history\`. The newest graded attempt is rescored and its total printed.
+
+Options:
+  --repo OWNER/NAME    the student repository                           (required)
+  --config FILE        course config whose rubric checks the points      (required)
+  --assignment ID      assignment (default: the one whose repository pattern matches NAME)
+  --reason TEXT        a note shown with the score in the report
+  --by NAME            who scored (default: $USER)
+  --ledger DIR         PGlite ledger directory (default: DATABASE_URL, else .mlgrade/ledger)
+
+Exit codes: 0 recorded, 2 usage error, unknown criterion or points out of range (nothing recorded).
+`;
+
+/** Usage text of `mlgrade scores`. */
+export const SCORES_USAGE = `Usage: mlgrade scores history [--repo OWNER/NAME] [--assignment ID] [--json]
+
+Lists every manual score change in the ledger, oldest first: points or clears, who made them,
+when, from a PR comment or the terminal, and the comment's link.
+
+Options:
+  --repo OWNER/NAME    only this repository
+  --assignment ID      only this assignment
+  --json               print the rows as JSON
+  --ledger DIR         PGlite ledger directory (default: DATABASE_URL, else .mlgrade/ledger)
+`;

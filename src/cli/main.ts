@@ -4,7 +4,7 @@
  */
 import { mlgradeVersion } from '../package-root.js';
 import { type CliIO, processIO } from './cli-io.js';
-import { GRADE_USAGE, VALIDATE_USAGE } from './command-usage.js';
+import { GRADE_USAGE, SCORE_USAGE, SCORES_USAGE, VALIDATE_USAGE } from './command-usage.js';
 import { UsageError } from './parse-cli-args.js';
 
 const USAGE = `Usage: mlgrade <command> [options]
@@ -13,6 +13,10 @@ Commands:
   validate FILE...            check course configs; every problem as file:line:column  path  message
   grade SUBMISSION --config FILE [--assignment ID] [--data DIR] [--json OUT] [--markdown OUT]
                               run an assignment's checks on a submission and score its rubric
+  score CRITERION VALUE --repo R --config FILE [--assignment ID] [--reason TEXT]
+                              record an instructor's score in the ledger (as /mlgrade score in a PR)
+  scores history [--repo R] [--assignment ID]
+                              every manual score change: points, clears, who, when, where
 
 Run \`mlgrade <command> --help\` for a command's options. \`mlgrade --version\` prints the version.
 `;
@@ -26,6 +30,14 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIO)
   grade: {
     usage: GRADE_USAGE,
     run: async (argv, io) => (await import('./grade-command.js')).gradeCommand(argv, io),
+  },
+  score: {
+    usage: SCORE_USAGE,
+    run: async (argv, io) => (await import('./score-command.js')).scoreCommand(argv, io),
+  },
+  scores: {
+    usage: SCORES_USAGE,
+    run: async (argv, io) => (await import('./scores-command.js')).scoresCommand(argv, io),
   },
 };
 
