@@ -9,6 +9,7 @@ import type { ProbotClient, RequestWrap } from './github/github-client.js';
 import { overdueLimits, sweepOverdue } from './github/sweep-overdue.js';
 import { createWriteScheduler } from './github/write-scheduler.js';
 import type { AppDeps } from './handlers/app-deps.js';
+import { BackgroundTasks } from './handlers/background-tasks.js';
 import { onCheckRunRequest } from './handlers/check-run.js';
 import { onInstallation } from './handlers/installation.js';
 import { onIssueComment } from './handlers/issue-comment.js';
@@ -43,6 +44,7 @@ export function createMlgradeApp(
       dispatcher: createDispatcher(ledger, app.log, env),
       wrap: options.wrap ?? schedulerWrap(app),
       env,
+      tasks: new BackgroundTasks((error) => app.log.error(`background task: ${error.message}`)),
     };
     app.on('push', (context) => onPush(deps, context));
     app.on(['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize'], (context) =>

@@ -3,6 +3,7 @@ import type { CourseCache } from '../course/course-cache.js';
 import type { Dispatcher } from '../github/dispatcher.js';
 import type { RequestWrap } from '../github/github-client.js';
 import type { Ledger } from '../store/ledger-types.js';
+import type { BackgroundTasks } from './background-tasks.js';
 
 /** Shared services of the app's handlers. */
 export interface AppDeps {
@@ -13,6 +14,8 @@ export interface AppDeps {
   wrap?: RequestWrap;
   /** The app's environment (grader repository and workflow names, see github/grader-workflow.ts). */
   env: NodeJS.ProcessEnv;
+  /** Work that outlives its webhook (LMS syncs). */
+  tasks: BackgroundTasks;
 }
 
 /** The logger subset handlers use (Probot's pino logger satisfies it). */

@@ -5,6 +5,7 @@
  */
 import type { Results } from '../results/results-schema.js';
 import type { AssignmentScore } from '../results/score-types.js';
+import type { SyncStore } from './lms-syncs.js';
 
 /**
  * Where an attempt is in its life. `queued` → `dispatched` → `running` → `completed` is the happy
@@ -206,6 +207,8 @@ export interface Ledger {
     assignmentId: string,
     pullRequest?: number,
   ): Promise<{ attempt: Attempt; results: Results; score: AssignmentScore } | undefined>;
+  /** LMS syncs and the grades each sent (lms-syncs.ts). */
+  readonly syncs: SyncStore;
   close(): Promise<void>;
 }
 

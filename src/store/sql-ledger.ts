@@ -18,6 +18,7 @@ import type {
   ScoreEvent,
   ScoreEventFilter,
 } from './ledger-types.js';
+import { SqlSyncStore, type SyncStore } from './lms-syncs.js';
 import { listManualScores, listScoreEvents, saveManualScore } from './manual-scores.js';
 import type { SqlClient } from './sql-client.js';
 
@@ -35,7 +36,11 @@ RETURNING *`;
 
 /** A `Ledger` over a migrated `SqlClient`; `openLedger` builds one. */
 export class SqlLedger implements Ledger {
-  constructor(private readonly db: SqlClient) {}
+  readonly syncs: SyncStore;
+
+  constructor(private readonly db: SqlClient) {
+    this.syncs = new SqlSyncStore(db);
+  }
 
   async recordDelivery(deliveryId: string, event: string, receivedAt = new Date()): Promise<boolean> {
     const rows = await this.db.query(

@@ -96,6 +96,7 @@ export async function deliver(
 ) {
   // biome-ignore lint/suspicious/noExplicitAny: recorded payloads are untyped JSON
   await harness.probot.receive({ id, name: name as any, payload: payload as any });
+  await harness.deps.tasks.idle();
   await harness.deps.dispatcher.idle();
 }
 
