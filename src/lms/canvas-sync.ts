@@ -202,7 +202,8 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
     sourceUrl: input.sourceUrl,
     dryRun,
   });
-  if (!created) return repeatedOutcome(sync, await store.listGrades(sync.id), method, client);
+  if (!created) return repeatedOutcome(sync, await store.listGrades(sync.id), method);
+  const before = snapshot(client.stats);
 
   const rows: Row[] = [];
   const interrupted: InterruptedSync[] = [];
@@ -377,7 +378,7 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
 
     // 7. The plan goes to the ledger before anything is sent.
     await store.recordGrades(sync.id, rows.map(toLedgerRow));
-    if (dryRun) return await finish(input, sync, rows, interrupted, method, 'done');
+    if (dryRun) return await finish(input, sync, rows, interrupted, method, 'done', before);
 
     // 8. Send, per Canvas assignment.
     const sending = new Map<string, Row[]>();
@@ -414,7 +415,7 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
       await store.updateGrades(sync.id, patches);
     }
     const failed = rows.some((row) => row.state === 'failed');
-    return await finish(input, sync, rows, interrupted, method, failed ? 'failed' : 'done');
+    return await finish(input, sync, rows, interrupted, method, failed ? 'failed' : 'done', before);
   } catch (error) {
     if (!(error instanceof CanvasError || error instanceof FatalSync)) throw error;
     // Rows not sent are failed with the reason; rows Canvas accepted stay `sent` (the next sync reads them back).
@@ -431,7 +432,7 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
       });
     }
     await store.updateGrades(sync.id, patches).catch(() => undefined);
-    return await finish(input, sync, rows, interrupted, method, 'failed', error.message);
+    return await finish(input, sync, rows, interrupted, method, 'failed', before, error.message);
   }
 }
 
@@ -738,7 +739,7 @@ function outcomeOf(
   rows: readonly (NewSyncGrade | SyncGradeRow)[],
   interrupted: InterruptedSync[],
   method: 'bulk' | 'per-student',
-  client: CanvasApi,
+  requests: SyncOutcome['requests'],
   state: SyncOutcome['state'],
   repeated: boolean,
   error?: string,
@@ -763,12 +764,7 @@ function outcomeOf(
       reason: row.reason,
     })),
     interrupted,
-    requests: {
-      total: client.stats.requests,
-      retries: client.stats.retries,
-      throttled: client.stats.throttled,
-      byLabel: { ...client.stats.byLabel },
-    },
+    requests,
     summary: summarize(counts, sync.dryRun),
     error,
   };
@@ -781,16 +777,21 @@ async function finish(
   interrupted: InterruptedSync[],
   method: 'bulk' | 'per-student',
   state: 'done' | 'failed',
+  before: CanvasApi['stats'],
   error?: string,
 ): Promise<SyncOutcome> {
   const failedRows = rows.filter((row) => row.state === 'failed').length;
-  const message = error ?? (failedRows > 0 ? `${failedRows} grades failed; see the table` : undefined);
+  const message =
+    error ??
+    (failedRows > 0
+      ? `${failedRows} ${failedRows === 1 ? 'grade' : 'grades'} failed; see the table`
+      : undefined);
   const outcome = outcomeOf(
     sync,
     rows.map(toLedgerRow),
     interrupted,
     method,
-    input.client,
+    requestsSince(before, input.client.stats),
     state,
     false,
     message,
@@ -799,21 +800,40 @@ async function finish(
   return outcome;
 }
 
+function snapshot(stats: CanvasApi['stats']): CanvasApi['stats'] {
+  return { ...stats, byLabel: { ...stats.byLabel } };
+}
+
+/** The requests this sync made (a client may serve several syncs). */
+function requestsSince(before: CanvasApi['stats'], now: CanvasApi['stats']): SyncOutcome['requests'] {
+  const byLabel: Record<string, number> = {};
+  for (const [label, count] of Object.entries(now.byLabel)) {
+    const made = count - (before.byLabel[label] ?? 0);
+    if (made > 0) byLabel[label] = made;
+  }
+  return {
+    total: now.requests - before.requests,
+    retries: now.retries - before.retries,
+    throttled: now.throttled - before.throttled,
+    byLabel,
+  };
+}
+
 /** A repeated request: the earlier sync's outcome, nothing sent. */
 function repeatedOutcome(
   sync: SyncRecord,
   rows: SyncGradeRow[],
   method: 'bulk' | 'per-student',
-  client: CanvasApi,
 ): SyncOutcome {
+  const none = { total: 0, retries: 0, throttled: 0, byLabel: {} };
   const stored = sync.outcome as SyncOutcome | undefined;
-  if (stored && sync.state !== 'running') return { ...stored, repeated: true };
+  if (stored && sync.state !== 'running') return { ...stored, repeated: true, requests: none };
   return outcomeOf(
     sync,
     rows,
     [],
     method,
-    client,
+    none,
     sync.state,
     true,
     sync.state === 'running' ? 'this request is already being synced' : sync.error,
