@@ -123,6 +123,7 @@ const SAME = 0.005;
 interface CanvasSubmission {
   user_id: number | string;
   score: number | null;
+  excused?: boolean | null;
   grade?: string | null;
   workflow_state?: string;
   user?: { id: number | string; sis_user_id?: string | null };
@@ -138,6 +139,8 @@ interface CanvasProgress {
 /** Canvas's view of one assignment: scores by user id, user ids by SIS id. */
 interface AssignmentView {
   scores: Map<string, number | null>;
+  /** Users the instructor excused in Canvas (their grade is left alone). */
+  excused: Set<string>;
   bySis: Map<string, string>;
   /** Whether Canvas showed SIS ids at all (it hides them from tokens without the permission). */
   showsSis: boolean;
@@ -148,6 +151,8 @@ interface Row extends NewSyncGrade {
   target?: CanvasTarget;
   /** A bulk request failed in a way that leaves unknown whether this grade arrived (5xx, lost answer). */
   uncertain?: boolean;
+  /** The grade's maximum, checked against the Canvas assignment's points. */
+  maxPoints?: number;
 }
 
 const keyOf = (target: CanvasTarget) => `${target.courseId}/${target.assignmentId}`;
@@ -211,10 +216,17 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
     // 1. Other syncs: a live one means wait; a dead one is settled against Canvas below.
     const dead: SyncRecord[] = [];
     for (const other of await store.listUnfinished({ lms: 'canvas' })) {
-      if (other.id === sync.id || other.dryRun) continue;
+      if (other.id === sync.id) continue;
       if (!other.courseId.split(',').some((course) => courses.includes(course))) continue;
       const idle = now().getTime() - other.heartbeatAt.getTime();
-      if (idle < (input.staleAfterMs ?? DEFAULT_STALE_MS)) {
+      const stale = idle >= (input.staleAfterMs ?? DEFAULT_STALE_MS);
+      if (other.dryRun) {
+        // A dry run sends nothing: a live one does not block, a dead one is just closed.
+        if (stale && !dryRun)
+          await store.finishSync(other.id, { state: 'failed', error: 'interrupted dry run' });
+        continue;
+      }
+      if (!stale) {
         throw new FatalSync(
           `Another Canvas sync (${other.id}, requested by ${other.requestedBy} at ${other.startedAt.toISOString()}) is still running; wait for it to finish, then sync again.`,
         );
@@ -244,6 +256,7 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
         assignmentId: grade.assignmentId,
         student,
         newGrade: formatPoints(grade.points),
+        maxPoints: grade.maxPoints,
         state: 'skipped',
         target,
         lmsAssignment: target && keyOf(target),
@@ -289,7 +302,7 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
       if (group.length < 2) continue;
       for (const row of group) {
         row.state = 'skipped';
-        row.reason = `roster gives ${group.map((r) => r.student).join(' and ')} the same Canvas user ${row.lmsUser}`;
+        row.reason = `${group.map((r) => `${r.student} (${r.assignmentId})`).join(' and ')} go to the same Canvas user ${row.lmsUser} and assignment ${row.lmsAssignment}: check the roster and the config`;
       }
     }
 
@@ -321,10 +334,27 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
       row.lmsUser = user;
       const score = view.scores.get(user);
       row.oldGrade = showScore(score);
-      if (sameScore(score, row.newGrade)) {
+      if (view.excused.has(user)) {
+        row.state = 'skipped';
+        row.reason = 'excused in Canvas; left as it is';
+        row.comment = undefined;
+      } else if (sameScore(score, row.newGrade)) {
         row.state = 'unchanged';
         row.reason = 'Canvas already has this grade';
         row.comment = undefined;
+      }
+    }
+
+    // Before sending: the Canvas assignment must take points, out of as many as mlgrade's grade.
+    for (const [key, target] of targetsToRead) {
+      const group = rows.filter((row) => row.state === 'planned' && row.lmsAssignment === key);
+      const refusal = group.length > 0 ? await checkAssignment(client, target, group) : undefined;
+      if (refusal) {
+        for (const row of group) {
+          row.state = 'skipped';
+          row.reason = refusal;
+          row.comment = undefined;
+        }
       }
     }
 
@@ -640,6 +670,32 @@ async function pollProgress(
   return undefined;
 }
 
+/** Why the Canvas assignment cannot take these grades, if it cannot (a 404 names the ids). */
+async function checkAssignment(
+  client: CanvasApi,
+  target: CanvasTarget,
+  group: Row[],
+): Promise<string | undefined> {
+  const { data } = await client.request<{
+    name?: string;
+    points_possible?: number | null;
+    grading_type?: string;
+  }>({
+    method: 'GET',
+    path: `/api/v1/courses/${target.courseId}/assignments/${target.assignmentId}`,
+    label: 'get-assignment',
+    about: `course ${target.courseId} assignment ${target.assignmentId}`,
+  });
+  const name = `Canvas assignment ${target.assignmentId}${data?.name ? ` (${data.name})` : ''}`;
+  if (data?.grading_type === 'not_graded') return `${name} is not graded in Canvas`;
+  const possible = data?.points_possible;
+  const max = group[0]?.maxPoints;
+  if (typeof possible === 'number' && max !== undefined && Math.abs(possible - max) >= SAME) {
+    return `${name} is out of ${formatPoints(possible)} points but mlgrade grades out of ${formatPoints(max)}: set the points in Canvas (or the rubric) so they match`;
+  }
+  return undefined;
+}
+
 /** Every submission of an assignment (students only), with SIS ids where Canvas shows them. */
 async function readAssignment(client: CanvasApi, target: CanvasTarget): Promise<AssignmentView> {
   const submissions = await client.getAll<CanvasSubmission>({
@@ -648,10 +704,11 @@ async function readAssignment(client: CanvasApi, target: CanvasTarget): Promise<
     label: 'list-submissions',
     about: `course ${target.courseId} assignment ${target.assignmentId}`,
   });
-  const view: AssignmentView = { scores: new Map(), bySis: new Map(), showsSis: false };
+  const view: AssignmentView = { scores: new Map(), excused: new Set(), bySis: new Map(), showsSis: false };
   for (const submission of submissions) {
     const user = String(submission.user_id);
     view.scores.set(user, submission.score ?? null);
+    if (submission.excused) view.excused.add(user);
     const sis = submission.user?.sis_user_id;
     if (sis) {
       view.bySis.set(sis, user);
@@ -710,7 +767,7 @@ function progressIdOf(answer: unknown): string | undefined {
 }
 
 function toLedgerRow(row: Row): NewSyncGrade {
-  const { target: _target, uncertain: _uncertain, ...rest } = row;
+  const { target: _target, uncertain: _uncertain, maxPoints: _maxPoints, ...rest } = row;
   return rest;
 }
 

@@ -46,6 +46,11 @@ export class MockCanvas {
   /** user id → SIS id. */
   readonly sis = new Map<string, string>();
   hideSis = false;
+  /** Users excused in Canvas. */
+  readonly excused = new Set<string>();
+  /** Points of every Canvas assignment, and its grading type. */
+  pointsPossible = 100;
+  gradingType = 'points';
   faults: Fault[] = [];
   /** Polls a bulk job answers `running` before it ends. */
   runningPolls = 1;
@@ -70,7 +75,7 @@ export class MockCanvas {
   }
 
   /** Requests whose label-like shape matches: `update_grades`, `progress`, `PUT`, `list`. */
-  count(kind: 'update_grades' | 'progress' | 'put' | 'list' | 'get-one' | 'all'): number {
+  count(kind: 'update_grades' | 'progress' | 'put' | 'list' | 'get-one' | 'assignment' | 'all'): number {
     return this.requests.filter((r) => kind === 'all' || kindOf(r) === kind).length;
   }
 
@@ -160,6 +165,21 @@ export class MockCanvas {
       }
       return [200, this.progress(progress[1] as string, 'completed'), quota];
     }
+    const assignment = /^\/api\/v1\/courses\/(\d+)\/assignments\/(\d+)$/.exec(url.pathname);
+    if (assignment && method === 'GET') {
+      if (!this.scores.has(`${assignment[1]}/${assignment[2]}`)) return notFound;
+      return [
+        200,
+        {
+          id: Number(assignment[2]),
+          course_id: Number(assignment[1]),
+          name: `Milestone ${assignment[2]}`,
+          points_possible: this.pointsPossible,
+          grading_type: this.gradingType,
+        },
+        quota,
+      ];
+    }
     const match = /^\/api\/v1\/courses\/(\d+)\/assignments\/(\d+)\/submissions(?:\/([^/]+))?$/.exec(
       url.pathname,
     );
@@ -234,6 +254,7 @@ export class MockCanvas {
       assignment_id: Number(key.split('/')[1]),
       score,
       grade: score === null ? null : String(score),
+      excused: this.excused.has(user),
       workflow_state: score === null ? 'unsubmitted' : 'graded',
       user: { id: Number(user), name: `User ${user}`, ...(sis ? { sis_user_id: sis } : {}) },
     };
@@ -257,6 +278,7 @@ function kindOf(request: LoggedRequest): string {
   if (request.method === 'POST') return 'update_grades';
   if (request.method === 'PUT') return 'put';
   if (request.path.endsWith('/submissions')) return 'list';
+  if (/\/assignments\/\d+$/.test(request.path)) return 'assignment';
   return 'get-one';
 }
 

@@ -97,9 +97,11 @@ describe('syncCanvas', () => {
       summary: '30 sent and confirmed',
     });
     expect(outcome.counts.confirmed).toBe(30);
-    expect(outcome.requests).toMatchObject({
-      total: 5,
-      byLabel: { 'list-submissions': 2, 'update-grades': 1, progress: 2 },
+    expect(outcome.requests).toEqual({
+      total: 6,
+      retries: 0,
+      throttled: 0,
+      byLabel: { 'list-submissions': 2, 'get-assignment': 1, 'update-grades': 1, progress: 2 },
     });
     const rows = await store.listGrades(outcome.syncId);
     expect(rows).toHaveLength(30);
@@ -313,6 +315,30 @@ describe('syncCanvas', () => {
       ['cy', 'sis_user_id:S-9', 'skipped'],
     ]);
     expect(mock.requests.filter((r) => r.path.includes('sis_user_id'))).toHaveLength(2);
+  });
+
+  it('leaves excused students alone and refuses a Canvas assignment out of other points', async () => {
+    const { course, mock, users, input } = fresh(3);
+    mock.excused.add('1002');
+    mock.pointsPossible = 10;
+    const refused = await syncCanvas(input());
+    expect(mock.count('update_grades')).toBe(0);
+    expect(refused.grades.map((g) => [g.student, g.state, g.reason])).toEqual([
+      [
+        's001',
+        'skipped',
+        'Canvas assignment 77 (Milestone 77) is out of 10 points but mlgrade grades out of 100: set the points in Canvas (or the rubric) so they match',
+      ],
+      ['s002', 'skipped', 'excused in Canvas; left as it is'],
+      ['s003', 'skipped', expect.stringContaining('is out of 10 points')],
+    ]);
+    mock.pointsPossible = 100;
+    const sent = await syncCanvas(input());
+    expect(sent.summary).toBe('2 sent and confirmed, 1 skipped');
+    expect(mock.score(course, '77', users[1] as string)).toBeNull();
+    mock.gradingType = 'not_graded';
+    const ungraded = await syncCanvas(input({ grades: [studentGrade('s001', 99)] }));
+    expect(ungraded.grades[0]?.reason).toBe('Canvas assignment 77 (Milestone 77) is not graded in Canvas');
   });
 
   it('dry run plans, prints the table of changes and sends nothing', async () => {
