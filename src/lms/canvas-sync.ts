@@ -57,6 +57,8 @@ export interface CanvasSyncInput {
   staleAfterMs?: number;
   /** Progress polls before giving up on a bulk job (default 40, backing off to 15 s apart). */
   maxProgressPolls?: number;
+  /** Wait after a bulk request failed with a 5xx before reading what arrived (default 10 s). */
+  uncertainWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
 }
@@ -244,7 +246,12 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
           .map((row) => progressIdOf(row.answer))
           .filter((id): id is string => id !== undefined),
       );
-      for (const id of progressIds) await pollProgress(client, id, input, sleep, async () => undefined);
+      for (const id of progressIds) {
+        // An expired or unknown Progress is no reason to stop: the scores are read next anyway.
+        await pollProgress(client, id, input, sleep, async () => undefined).catch((error: unknown) => {
+          if (!(error instanceof CanvasError) || error.kind !== 'not_found') throw error;
+        });
+      }
     }
 
     // 3. Map grades to Canvas users (roster only) and decide what is skipped.
@@ -263,7 +270,7 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
       };
       const key = rowKey(base);
       if (seen.has(key))
-        throw new Error(`Two grades for ${grade.login} in ${grade.assignmentId}: pass one per student.`);
+        throw new FatalSync(`Two grades for ${grade.login} in ${grade.assignmentId}: pass one per student.`);
       seen.add(key);
       const entry = input.roster.byLogin.get(student);
       if (!target) {
@@ -391,7 +398,10 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
             patches.push({
               ...item,
               state: 'failed',
-              reason: `interrupted before it reached Canvas (sync ${sync.id} takes over)`,
+              reason:
+                row.state === 'sent'
+                  ? `interrupted; Canvas accepted it but does not show it (sync ${sync.id} takes over)`
+                  : `interrupted before it reached Canvas (sync ${sync.id} takes over)`,
             });
           }
         }
@@ -420,7 +430,7 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
     for (const [key, group] of sending) {
       const target = group[0]?.target as CanvasTarget;
       if (method === 'bulk') await sendBulk(input, sync, target, group, sleep);
-      await sendEach(input, sync, target, group);
+      await sendEach(input, sync, target, group, sleep);
       // 9. Read back and confirm.
       const after = await readAssignment(client, target);
       views.set(key, after);
@@ -449,6 +459,7 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
   } catch (error) {
     if (!(error instanceof CanvasError || error instanceof FatalSync)) throw error;
     // Rows not sent are failed with the reason; rows Canvas accepted stay `sent` (the next sync reads them back).
+    await store.recordGrades(sync.id, rows.map(toLedgerRow)).catch(() => undefined);
     const patches: SyncGradePatch[] = [];
     for (const row of rows) {
       if (row.state !== 'planned') continue;
@@ -583,13 +594,17 @@ async function sendEach(
   sync: SyncRecord,
   target: CanvasTarget,
   group: Row[],
+  sleep: (ms: number) => Promise<void>,
 ): Promise<void> {
   const { client, store } = input;
   const planned = group.filter((row) => row.state === 'planned');
   if (planned.length === 0) return;
+  let failedInARow = 0;
   const base = `/api/v1/courses/${target.courseId}/assignments/${target.assignmentId}/submissions`;
-  // A bulk request that failed with a 5xx may still have applied some grades: read before resending.
+  // A bulk request that failed with a 5xx may still have queued its job: give it time, then read
+  // Canvas and resend only what did not arrive.
   if (planned.some((row) => row.uncertain)) {
+    await sleep(input.uncertainWaitMs ?? 10_000);
     const view = await readAssignment(client, target);
     for (const row of planned) {
       if (sameScore(view.scores.get(row.lmsUser as string), row.newGrade)) {
@@ -618,13 +633,15 @@ async function sendEach(
         break;
       } catch (error) {
         if (!(error instanceof CanvasError)) throw error;
-        if (error.kind === 'invalid') {
+        // A bad token, or throttling that outlasted the retries, stops the sync; other refusals are this student's.
+        if (error.kind === 'unauthorized' || error.kind === 'throttled') throw error;
+        const transient = error.kind === 'server' || error.kind === 'network';
+        if (!transient || attempt >= 2) {
           row.state = 'failed';
           row.reason = error.message;
           answer = error.body ?? null;
           break;
         }
-        if ((error.kind !== 'server' && error.kind !== 'network') || attempt >= 2) throw error;
         // Did it arrive? Read before resending, so a grade and its comment go once.
         const current = await client.request<CanvasSubmission>({
           method: 'GET',
@@ -642,6 +659,12 @@ async function sendEach(
     await store.updateGrades(sync.id, [
       { assignmentId: row.assignmentId, student: row.student, state: row.state, reason: row.reason, answer },
     ]);
+    failedInARow = row.state === 'failed' ? failedInARow + 1 : 0;
+    if (failedInARow >= 5) {
+      throw new FatalSync(
+        `Canvas refused 5 grades in a row (last: ${row.reason}); stopped so as not to fail them all.`,
+      );
+    }
   }
 }
 

@@ -146,12 +146,13 @@ describe('syncCanvas', () => {
   });
 
   it('after a 5xx on update_grades it reads Canvas and resends only what did not arrive', async () => {
-    const { course, mock, users, input } = fresh(30);
+    const { course, mock, users, input, sleeps } = fresh(30);
     // Canvas applied the grades but the answer was lost (502): nothing may be sent again.
     mock.faults.push({ method: 'POST', path: '/update_grades', status: 502, afterApply: true });
     const applied = await syncCanvas(input());
     expect(applied.summary).toBe('30 sent and confirmed');
     expect(mock.count('put')).toBe(0);
+    expect(sleeps).toContain(10_000);
     expect(commentsPerUser(mock, course, users)).toEqual(users.map(() => 1));
 
     // A 503 that did nothing: the grades go per student, once.
@@ -162,6 +163,57 @@ describe('syncCanvas', () => {
     expect(resent.summary).toBe('30 sent and confirmed');
     expect(other.mock.count('put')).toBe(30);
     expect(commentsPerUser(other.mock, other.course, other.users)).toEqual(other.users.map(() => 1));
+  });
+
+  it('per student, a 5xx is checked before resending and one student failing does not stop the rest', async () => {
+    const { course, mock, users, input } = fresh(6);
+    mock.faults.push(
+      // Arrived, but the answer was lost: read back, not resent.
+      { method: 'PUT', path: '/submissions/1002', status: 502, afterApply: true },
+      // Fails once, then goes through on the retry.
+      { method: 'PUT', path: '/submissions/1003', status: 503 },
+      // Fails every time: that student is failed with Canvas's message, the others are sent.
+      {
+        method: 'PUT',
+        path: '/submissions/1005',
+        status: 500,
+        body: { errors: [{ message: 'boom' }] },
+        times: 5,
+      },
+    );
+    const outcome = await syncCanvas(input({ method: 'per-student' }));
+    expect(outcome.summary).toBe('5 sent and confirmed, 1 failed');
+    expect(outcome.grades.find((g) => g.state === 'failed')).toMatchObject({
+      student: 's005',
+      reason: expect.stringContaining('Canvas failed on PUT'),
+    });
+    expect(commentsPerUser(mock, course, users)).toEqual([1, 1, 1, 1, 0, 1]);
+    expect(mock.requests.filter((r) => r.path.endsWith('/1002')).map((r) => r.method)).toEqual([
+      'PUT',
+      'GET',
+    ]);
+    expect(mock.requests.filter((r) => r.path.endsWith('/1005')).map((r) => r.method)).toEqual([
+      'PUT',
+      'GET',
+      'PUT',
+      'GET',
+      'PUT',
+    ]);
+  });
+
+  it('stops after five students in a row are refused', async () => {
+    const { mock, input } = fresh(8);
+    mock.faults.push({
+      method: 'PUT',
+      path: /\/submissions\/\d+$/,
+      status: 403,
+      body: { errors: [{ message: 'no' }] },
+      times: 5,
+    });
+    const outcome = await syncCanvas(input({ method: 'per-student' }));
+    expect(outcome.error).toMatch(/^Canvas refused 5 grades in a row/);
+    expect(outcome.summary).toBe('8 failed');
+    expect(mock.count('put')).toBe(5);
   });
 
   it('falls back to per-student PUT when the Progress fails', async () => {
