@@ -56,14 +56,21 @@ function title(outcome: SyncOutcome): string {
   return `Canvas sync${mode}: ${outcome.summary}`;
 }
 
+/** Names the first `max` and counts the rest, so 300 students do not fill a comment. */
+function names(items: readonly string[], max = 50): string {
+  return items.length <= max
+    ? items.join(', ')
+    : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
 function interruptedLines(outcome: SyncOutcome): string[] {
   return outcome.interrupted.map((report) => {
-    const sent = report.sent.map((g) => `${g.student} (${g.assignmentId}) ${g.grade ?? ''}`.trim());
-    const notSent = report.notSent.map((g) => `${g.student} (${g.assignmentId})`);
+    const sent = names(report.sent.map((g) => `${g.student} (${g.assignmentId}) ${g.grade ?? ''}`.trim()));
+    const notSent = names(report.notSent.map((g) => `${g.student} (${g.assignmentId})`));
     return [
       `Sync ${report.syncId} (started ${report.startedAt} by ${report.requestedBy}) was interrupted.`,
-      `It had sent ${report.sent.length} grades, which Canvas shows and which were not sent again${sent.length ? `: ${sent.join(', ')}` : ''}.`,
-      notSent.length ? `${notSent.length} of its grades had not reached Canvas: ${notSent.join(', ')}.` : '',
+      `It had sent ${report.sent.length} grades, which Canvas shows and which were not sent again${sent ? `: ${sent}` : ''}.`,
+      notSent ? `${report.notSent.length} of its grades had not reached Canvas: ${notSent}.` : '',
     ]
       .filter(Boolean)
       .join(' ');
@@ -80,7 +87,7 @@ function requestLine(outcome: SyncOutcome): string {
 }
 
 /** Markdown for an issue comment; at most `maxRows` table rows (the rest are counted). */
-export function renderCanvasSyncMarkdown(outcome: SyncOutcome, maxRows = 200): string {
+export function renderCanvasSyncMarkdown(outcome: SyncOutcome, maxRows = 100): string {
   const rows = changes(outcome);
   const lines = [`### ${escapeInline(title(outcome))}`, ''];
   if (outcome.error) lines.push(`**${escapeInline(outcome.error)}**`, '');
@@ -90,7 +97,7 @@ export function renderCanvasSyncMarkdown(outcome: SyncOutcome, maxRows = 200): s
         ['Student', 'Assignment', 'Old', 'New', 'State'],
         ...rows
           .slice(0, maxRows)
-          .map((grade) => cells(grade, outcome.dryRun).map((cell) => escapeInline(cell, 300))),
+          .map((grade) => cells(grade, outcome.dryRun).map((cell) => escapeInline(cell, 200))),
       ]),
     );
     if (rows.length > maxRows) lines.push('', `…and ${rows.length - maxRows} more rows (see the ledger).`);

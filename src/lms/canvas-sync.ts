@@ -53,7 +53,7 @@ export interface CanvasSyncInput {
   method?: 'bulk' | 'per-student';
   /** Students per update_grades request (default 100). */
   bulkChunkSize?: number;
-  /** A running sync without a ledger write for this long died (default 2 minutes). */
+  /** A running sync without a ledger write for this long died (default 5 minutes). */
   staleAfterMs?: number;
   /** Progress polls before giving up on a bulk job (default 40, backing off to 15 s apart). */
   maxProgressPolls?: number;
@@ -117,7 +117,9 @@ export function canvasTargets(
   return targets;
 }
 
-const DEFAULT_STALE_MS = 2 * 60_000;
+const DEFAULT_STALE_MS = 5 * 60_000;
+/** While it talks to Canvas, a sync touches its heartbeat at least this often. */
+const HEARTBEAT_MS = 30_000;
 /** Scores within this are equal: Canvas shows points to two decimals. */
 const SAME = 0.005;
 
@@ -197,7 +199,6 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
   const sleep = input.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const method = input.method ?? 'bulk';
   const dryRun = input.dryRun ?? false;
-  const client = input.client;
   const store = input.store;
   const courses = [...new Set([...input.targets.values()].map((t) => t.courseId))].sort();
   const { sync, created } = await store.startSync({
@@ -210,6 +211,8 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
     dryRun,
   });
   if (!created) return repeatedOutcome(sync, await store.listGrades(sync.id), method);
+  const client = withHeartbeat(input.client, () => store.heartbeat(sync.id), now);
+  const run: CanvasSyncInput = { ...input, client };
   const before = snapshot(client.stats);
 
   const rows: Row[] = [];
@@ -429,8 +432,8 @@ export async function syncCanvas(input: CanvasSyncInput): Promise<SyncOutcome> {
     }
     for (const [key, group] of sending) {
       const target = group[0]?.target as CanvasTarget;
-      if (method === 'bulk') await sendBulk(input, sync, target, group, sleep);
-      await sendEach(input, sync, target, group, sleep);
+      if (method === 'bulk') await sendBulk(run, sync, target, group, sleep);
+      await sendEach(run, sync, target, group, sleep);
       // 9. Read back and confirm.
       const after = await readAssignment(client, target);
       views.set(key, after);
@@ -878,6 +881,28 @@ async function finish(
   );
   await input.store.finishSync(sync.id, { state, outcome, error: message });
   return outcome;
+}
+
+/** The client, touching the sync's heartbeat before a request when the last touch is old. */
+function withHeartbeat(client: CanvasApi, beat: () => Promise<void>, now: () => Date): CanvasApi {
+  let last = now().getTime();
+  const touch = async () => {
+    if (now().getTime() - last < HEARTBEAT_MS) return;
+    last = now().getTime();
+    await beat();
+  };
+  return {
+    baseUrl: client.baseUrl,
+    stats: client.stats,
+    request: async (req) => {
+      await touch();
+      return client.request(req);
+    },
+    getAll: async (req) => {
+      await touch();
+      return client.getAll(req);
+    },
+  } as CanvasApi;
 }
 
 function snapshot(stats: CanvasApi['stats']): CanvasApi['stats'] {
