@@ -5,9 +5,10 @@
  */
 import type { LoadedConfig } from '../config/load-config.js';
 import type { GitHub } from '../github/github-client.js';
+import type { StudentRoster } from '../lms/roster-types.js';
 import { type CourseLocation, courseLocation, loadCourseConfig } from './config-repository.js';
 import type { Roster } from './match-submission.js';
-import { readRoster, rosterFile } from './read-roster.js';
+import { githubIds, type RosterRead, readStudentRoster, rosterFiles } from './read-roster.js';
 
 /** A loaded course and where it came from. */
 export interface CourseEntry {
@@ -18,7 +19,8 @@ export interface CourseEntry {
 /** Caches course configs per owner (case-insensitive) for `ttlMs`. */
 export class CourseCache {
   readonly #entries = new Map<string, { at: number; entry: Promise<CourseEntry> }>();
-  readonly #rosters = new Map<string, { at: number; roster: Promise<Roster> }>();
+  /** Rosters by owner and configured path (`owner\ncourse.roster`). */
+  readonly #rosters = new Map<string, { at: number; read: Promise<RosterRead> }>();
 
   constructor(
     private readonly ttlMs = 5 * 60_000,
@@ -38,16 +40,48 @@ export class CourseCache {
     return entry;
   }
 
-  /** The owner's roster (login → numeric id), cached like the config; empty when there is none. */
-  roster(github: GitHub, owner: string, now = Date.now()): Promise<Roster> {
-    const key = owner.toLowerCase();
+  /**
+   * The owner's roster as login → numeric GitHub id (what identifying a pusher needs), cached like the
+   * config; empty when there is none. Reads the file the course config names when the config loads.
+   */
+  async roster(github: GitHub, owner: string, now = Date.now()): Promise<Roster> {
+    const configured = await this.get(github, owner, now).then(
+      (entry) => entry.loaded.config?.course.roster,
+      () => undefined,
+    );
+    return githubIds(await this.studentRoster(github, owner, configured, now));
+  }
+
+  /**
+   * The owner's whole roster (docs/lms.md#roster): `MLGRADE_ROSTER_FILE`, else `configured` (the
+   * config's `course.roster`), else the default files. Empty when there is none; rejects with the
+   * problems when it has errors.
+   */
+  async studentRoster(
+    github: GitHub,
+    owner: string,
+    configured?: string,
+    now = Date.now(),
+  ): Promise<StudentRoster> {
+    return (await this.studentRosterRead(github, owner, configured, now)).roster;
+  }
+
+  /** {@link studentRoster} with the file's warnings (the legacy format, students no sync can place). */
+  studentRosterRead(
+    github: GitHub,
+    owner: string,
+    configured?: string,
+    now = Date.now(),
+  ): Promise<RosterRead> {
+    const key = `${owner.toLowerCase()}\n${configured ?? ''}`;
     const hit = this.#rosters.get(key);
-    if (hit && now - hit.at < this.ttlMs) return hit.roster;
+    if (hit && now - hit.at < this.ttlMs) return hit.read;
     const { repository } = courseLocation(owner, this.env);
-    const roster = readRoster(github, owner, repository, rosterFile(this.env));
-    this.#rosters.set(key, { at: now, roster });
-    roster.catch(() => this.#rosters.delete(key));
-    return roster;
+    const read = readStudentRoster(github, owner, repository, rosterFiles(this.env, configured), configured);
+    this.#rosters.set(key, { at: now, read });
+    // A failed read must not stick for the whole TTL: a fixed roster is read on the next request.
+    read.catch(() => this.#rosters.delete(key));
+    return read;
   }
 
   /** True when `repository` (`owner/name`) is the config repository of its owner. */
@@ -58,6 +92,7 @@ export class CourseCache {
   /** Forgets the owner's config (its config repository changed). */
   invalidate(owner: string): void {
     this.#entries.delete(owner.toLowerCase());
-    this.#rosters.delete(owner.toLowerCase());
+    const prefix = `${owner.toLowerCase()}\n`;
+    for (const key of [...this.#rosters.keys()]) if (key.startsWith(prefix)) this.#rosters.delete(key);
   }
 }
