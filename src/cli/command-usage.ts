@@ -26,11 +26,15 @@ export const VALIDATE_USAGE = `Usage: mlgrade validate FILE [FILE...] [--json]
 Checks course configs (mlgrade.yml) and the presets and files they extend: YAML syntax,
 the config schema, each check's options, and references between rubrics and checks.
 
+A FILE whose name contains "roster", or any .csv file, is checked as a course roster
+(CSV or YAML, docs/lms.md#roster): a header with a login column, one row per student,
+no duplicate logins or ids, well-formed GitHub ids, Canvas ids and emails.
+
 Options:
   --json      print the problems as a JSON array instead of text
   -h, --help  show this help
 
-Exit status: 0 when every config is valid (warnings allowed), 2 when one is invalid
+Exit status: 0 when every file is valid (warnings allowed), 2 when one is invalid
 or the command line is wrong.
 `;
 

@@ -156,9 +156,10 @@ function checkRows(
   const entries: RosterEntry[] = [];
   const error = (at: { line: number; column?: number }, message: string) =>
     problems.push({ file, line: at.line, column: at.column, severity: 'error', message });
+  /** Each login and id seen, with the entry and the line it was written on. */
   const firstSeen: Record<
     'login' | 'githubId' | 'canvasUserId' | 'sisId' | 'gradescopeEmail',
-    Map<string, RosterEntry>
+    Map<string, { entry: RosterEntry; line: number }>
   > = {
     login: new Map(),
     githubId: new Map(),
@@ -188,12 +189,12 @@ function checkRows(
     if (twin) {
       error(
         login,
-        `duplicate login "${loginText}": also on line ${twin.line}; each student has one row, so remove or merge one of lines ${twin.line} and ${row.line}`,
+        `duplicate login "${loginText}": also on line ${twin.line}; each student has one row, so remove or merge one of lines ${twin.line} and ${login.line}`,
       );
       continue;
     }
     const entry: RosterEntry = { login: loginText, line: row.line };
-    firstSeen.login.set(loginText.toLowerCase(), entry);
+    firstSeen.login.set(loginText.toLowerCase(), { entry, line: login.line });
     for (const [field, raw] of row.fields) {
       if (field === 'login') continue;
       const checked = checkValue(field, raw);
@@ -211,11 +212,11 @@ function checkRows(
       if (seen) {
         error(
           raw,
-          `${describe(field)} ${checked.value} is also on line ${seen.line} (${seen.login}); each student has their own, so fix line ${seen.line} or ${raw.line}`,
+          `${describe(field)} ${checked.value} is also on line ${seen.line} (${seen.entry.login}); each student has their own, so fix line ${seen.line} or ${raw.line}`,
         );
         continue;
       }
-      firstSeen[field].set(key, entry);
+      firstSeen[field].set(key, { entry, line: raw.line });
       if (field === 'githubId') entry.githubId = checked.value as number;
       else entry[field] = checked.value as string;
     }
