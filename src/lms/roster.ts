@@ -195,11 +195,13 @@ function checkRows(
     }
     const entry: RosterEntry = { login: loginText, line: row.line };
     firstSeen.login.set(loginText.toLowerCase(), { entry, line: login.line });
+    let rowErrors = 0;
     for (const [field, raw] of row.fields) {
       if (field === 'login') continue;
       const checked = checkValue(field, raw);
       if ('problem' in checked) {
         error(raw, checked.problem);
+        rowErrors++;
         continue;
       }
       if (checked.value === undefined) continue;
@@ -214,13 +216,15 @@ function checkRows(
           raw,
           `${describe(field)} ${checked.value} is also on line ${seen.line} (${seen.entry.login}); each student has their own, so fix line ${seen.line} or ${raw.line}`,
         );
+        rowErrors++;
         continue;
       }
       firstSeen[field].set(key, { entry, line: raw.line });
       if (field === 'githubId') entry.githubId = checked.value as number;
       else entry[field] = checked.value as string;
     }
-    if (!legacy && !entry.canvasUserId && !entry.sisId && !entry.gradescopeEmail)
+    // A row with errors already says what to fix; the warning would repeat it.
+    if (!legacy && rowErrors === 0 && !entry.canvasUserId && !entry.sisId && !entry.gradescopeEmail)
       problems.push({
         file,
         line: row.line,

@@ -55,18 +55,16 @@ describe('parseRoster, CSV', () => {
     expect(roster.byLogin.get('alice-b')).toEqual({ login: 'Alice-B', sisId: '007', line: 2 });
   });
 
-  it('reports duplicates naming both lines, missing logins, bad ids and emails, and rows no sync can place', () => {
+  it('reports duplicates naming both lines, missing logins, bad ids and emails, and rows no sync can place (when they have no error already)', () => {
     const { roster, problems } = parseRoster(fixture('bad-roster.csv'), 'bad-roster.csv');
     const known = '(known: login, github_id, canvas_id, sis_id, email, section, name)';
     expect(brief(problems)).toEqual([
       `1:1 warning column "notes" ignored ${known}`,
       '3:1 error duplicate login "Alice": also on line 2; each student has one row, so remove or merge one of lines 2 and 3',
       "4:1 error missing login: add the student's GitHub login (column or key login, github, github_login, github_username, username)",
-      '5:1 warning dave cannot be synced to Canvas or Gradescope: add their Canvas user id (canvas_id), SIS id (sis_id) or Gradescope email (email)',
       '5:6 error the GitHub id must be the account\'s number (a positive whole number, from https://api.github.com/users/LOGIN), not "-5"',
       '5:9 error the Canvas user id must be digits (the ID column of the gradebook export, or the number in the user\'s Canvas URL), not "12a"',
       '5:13 error "dave-at-uni" is not an email address (the one the student uses on Gradescope)',
-      '6:1 warning eve cannot be synced to Canvas or Gradescope: add their Canvas user id (canvas_id), SIS id (sis_id) or Gradescope email (email)',
       '6:5 error GitHub id 583231 is also on line 2 (alice); each student has their own, so fix line 2 or 6',
       '6:12 error Canvas user id 1042 is also on line 2 (alice); each student has their own, so fix line 2 or 6',
       '6:17 error email ALICE@uni.edu is also on line 2 (alice); each student has their own, so fix line 2 or 6',
@@ -173,7 +171,6 @@ describe('parseRoster, YAML', () => {
       '2:14 error 123456789012345678901 is too large for a YAML number and would lose digits: quote it ("123456789012345678901")',
       '4:11 error duplicate login "ALICE": also on line 1; each student has one row, so remove or merge one of lines 1 and 4',
       '6:3 warning unknown key "sis" ignored (known: login, github_id, canvas_id, sis_id, email, section, name)',
-      '6:3 warning bob cannot be synced to Canvas or Gradescope: add their Canvas user id (canvas_id), SIS id (sis_id) or Gradescope email (email)',
       '8:11 error the SIS id must be a single value, not a list or mapping',
       '9:10 error email alice@uni.edu is also on line 3 (alice); each student has their own, so fix line 3 or 9',
       "10:3 error missing login: add the student's GitHub login (column or key login, github, github_login, github_username, username)",
