@@ -122,6 +122,7 @@ export function yamlRows(text: string, file: string): YamlRows {
     });
     if (students) {
       const list = resolve(students.value, doc);
+      if (list === null || (isScalar(list) && list.value === null)) return { rows, problems, legacy: false };
       if (!list || !isSeq(list)) {
         problem(
           at(list?.range?.[0] ?? students.key?.range?.[0]),

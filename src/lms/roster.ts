@@ -97,6 +97,18 @@ function csvRows(text: string, file: string): { rows: RawRow[]; problems: Roster
     columns.push(field);
   }
   if (!seen.has('login')) {
+    const only = header.fields.length === 1 ? header.fields[0]!.value : '';
+    const separator = only.includes(';') ? 'semicolons' : only.includes('\t') ? 'tabs' : undefined;
+    if (separator) {
+      problems.push({
+        file,
+        line: header.line,
+        column: 1,
+        severity: 'error',
+        message: `the values are separated by ${separator}, not commas: save the file as comma-separated CSV (UTF-8)`,
+      });
+      return { rows: [], problems };
+    }
     problems.push({
       file,
       line: header.line,

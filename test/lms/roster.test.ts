@@ -89,6 +89,15 @@ describe('parseRoster, CSV', () => {
     );
   });
 
+  it('says so when the values are separated by semicolons or tabs', () => {
+    expect(brief(parseRoster('login;canvas_id\nalice;1042\n', 'r.csv').problems)).toEqual([
+      '1:1 error the values are separated by semicolons, not commas: save the file as comma-separated CSV (UTF-8)',
+    ]);
+    expect(brief(parseRoster('login\tcanvas_id\nalice\t1042\n', 'r.csv').problems)).toEqual([
+      '1:1 error the values are separated by tabs, not commas: save the file as comma-separated CSV (UTF-8)',
+    ]);
+  });
+
   it("reads Canvas's gradebook export with a login column added, skipping its Points Possible row", () => {
     const csv =
       'Student,ID,SIS User ID,SIS Login ID,Section,GitHub,Milestone 4 (3301)\n' +
@@ -219,6 +228,12 @@ describe('parseRoster, YAML', () => {
     const syntax = parseRoster('- login: alice\n  email: a: b\n- login: bob\n', 'r.yml').problems;
     expect(syntax[0]).toMatchObject({ severity: 'error', line: 2 });
     expect(syntax[0]!.message).toMatch(/^invalid YAML: /);
+  });
+
+  it('reads an empty students: as no students', () => {
+    expect(brief(parseRoster('students:\n', 'r.yml').problems)).toEqual([
+      '1:- warning the roster lists no students',
+    ]);
   });
 
   it('formats problems as file:line:column  message, warnings marked', () => {
