@@ -13,6 +13,7 @@ import { BackgroundTasks } from './handlers/background-tasks.js';
 import { onCheckRunRequest } from './handlers/check-run.js';
 import { onInstallation } from './handlers/installation.js';
 import { onIssueComment } from './handlers/issue-comment.js';
+import { onIssueLabeled } from './handlers/issues-labeled.js';
 import { onPullRequest } from './handlers/pull-request.js';
 import { onPush } from './handlers/push.js';
 import { onWorkflowRunCompleted, onWorkflowRunStarted } from './handlers/workflow-run.js';
@@ -58,6 +59,7 @@ export function createMlgradeApp(
     app.on(['issue_comment.created', 'issue_comment.edited', 'issue_comment.deleted'], (context) =>
       onIssueComment(deps, context),
     );
+    app.on('issues.labeled', (context) => onIssueLabeled(deps, context));
     app.on(['installation', 'installation_repositories'], (context) => onInstallation(context));
     if (options.sweepEveryMs !== 0) startSweeping(app, deps, options.sweepEveryMs ?? 60_000);
     onReady?.(deps);

@@ -69,3 +69,39 @@ Options:
   --json               print the rows as JSON
   --ledger DIR         PGlite ledger directory (default: DATABASE_URL, else .mlgrade/ledger)
 `;
+
+/** Usage text of `mlgrade sync`. */
+export const SYNC_USAGE = `Usage: mlgrade sync canvas|gradescope --config FILE (--assignment ID... | --all) [options]
+
+Sends the grade that counts now for each student (attempt policy applied, manual scores
+included) to Canvas, or writes the scores CSV Gradescope imports. The same as labelling an
+issue \`mlgrade: sync canvas\` in the config repository. Canvas needs CANVAS_URL and
+CANVAS_TOKEN in the environment; every sync is recorded in the ledger, and a grade Canvas
+already has is not sent again. See docs/lms.md.
+
+Options:
+  --config FILE        course config (assignments' lms.canvas ids, course.lms)   (required)
+  --assignment ID      an assignment to sync (repeatable), or --all
+  --roster FILE        the roster (CSV or YAML; default: course.roster in the config repository)
+  --dry-run            print the changes (student, old, new, reason) and send nothing
+  --out FILE           gradescope: also write the scores CSV to FILE
+  --ledger DIR         PGlite ledger directory (default: DATABASE_URL, else .mlgrade/ledger)
+
+Exit codes: 0 synced (or nothing to change), 1 some grades failed, 2 refused (nothing sent).
+`;
+
+/** Usage text of `mlgrade export`. */
+export const EXPORT_USAGE = `Usage: mlgrade export --format gradescope --config FILE (--assignment ID... | --all) [--out FILE]
+
+Writes the scores CSV Gradescope's "Import scores" accepts (the roster's email or SID column,
+as course.lms.gradescope.id_column says, and the score) to --out FILE or stdout. Students
+without that id in the roster are listed on stderr, never guessed.
+
+Options:
+  --format gradescope  the export format                                  (required)
+  --config FILE        course config                                      (required)
+  --assignment ID      an assignment (repeatable), or --all
+  --roster FILE        the roster (default: course.roster in the config repository)
+  --out FILE           where to write the CSV (default: stdout)
+  --ledger DIR         PGlite ledger directory (default: DATABASE_URL, else .mlgrade/ledger)
+`;

@@ -4,7 +4,14 @@
  */
 import { mlgradeVersion } from '../package-root.js';
 import { type CliIO, processIO } from './cli-io.js';
-import { GRADE_USAGE, SCORE_USAGE, SCORES_USAGE, VALIDATE_USAGE } from './command-usage.js';
+import {
+  EXPORT_USAGE,
+  GRADE_USAGE,
+  SCORE_USAGE,
+  SCORES_USAGE,
+  SYNC_USAGE,
+  VALIDATE_USAGE,
+} from './command-usage.js';
 import { UsageError } from './parse-cli-args.js';
 
 const USAGE = `Usage: mlgrade <command> [options]
@@ -17,6 +24,10 @@ Commands:
                               record an instructor's score in the ledger (as /mlgrade score in a PR)
   scores history [--repo R] [--assignment ID]
                               every manual score change: points, clears, who, when, where
+  sync canvas|gradescope --config FILE (--assignment ID | --all) [--roster FILE] [--dry-run]
+                              send the grades that count now to Canvas, or write Gradescope's CSV
+  export --format gradescope --config FILE (--assignment ID | --all) [--out FILE]
+                              the scores CSV Gradescope's "Import scores" takes
 
 Run \`mlgrade <command> --help\` for a command's options. \`mlgrade --version\` prints the version.
 `;
@@ -34,6 +45,14 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIO)
   score: {
     usage: SCORE_USAGE,
     run: async (argv, io) => (await import('./score-command.js')).scoreCommand(argv, io),
+  },
+  sync: {
+    usage: SYNC_USAGE,
+    run: async (argv, io) => (await import('./sync-command.js')).syncCommand(argv, io),
+  },
+  export: {
+    usage: EXPORT_USAGE,
+    run: async (argv, io) => (await import('./sync-command.js')).exportCommand(argv, io),
   },
   scores: {
     usage: SCORES_USAGE,

@@ -51,7 +51,11 @@ export function randomSha(): string {
 }
 
 /** Builds the app on `ledger`; env overrides the grader settings. */
-export async function startApp(ledger: Ledger, env: NodeJS.ProcessEnv = {}): Promise<Harness> {
+export async function startApp(
+  ledger: Ledger,
+  env: NodeJS.ProcessEnv = {},
+  scheduling: { writesPerMinute?: number } = {},
+): Promise<Harness> {
   forgetComments();
   forgetTokens();
   const probot = new Probot({
@@ -62,7 +66,7 @@ export async function startApp(ledger: Ledger, env: NodeJS.ProcessEnv = {}): Pro
   });
   let deps: AppDeps | undefined;
   // The real write scheduler, failing fast: a request nock does not expect should fail the test, not back off.
-  const scheduler = createWriteScheduler({ maxRetries: 0 });
+  const scheduler = createWriteScheduler({ maxRetries: 0, ...scheduling });
   const wrap: RequestWrap = (request, options) => scheduler.wrap(request, options);
   await probot.load(
     createMlgradeApp({ ledger, wrap, env: { ...env }, sweepEveryMs: 0 }, (built) => {

@@ -62,6 +62,9 @@ describe('pull_request, check_run and installation', () => {
     mockToken();
     mockConfig();
     nock(API)
+      .get('/repos/ml-course/.github/contents/.github%2Fmlgrade-roster.csv')
+      .reply(404, { message: 'Not Found' });
+    nock(API)
       .get('/repos/ml-course/.github/contents/.github%2Fmlgrade-roster.yml')
       .reply(200, 'alice: 583231\nbob: 4412907\n', { 'content-type': 'application/vnd.github.raw' });
     nock(API).post('/repos/ml-course/m4-alice/check-runs').reply(201, { id: 503 });
