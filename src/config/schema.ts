@@ -131,7 +131,8 @@ export const AssignmentLmsSchema = Type.Object(
           course_id: Type.Optional(
             Type.String({
               pattern: '^[0-9]+$',
-              description: "Canvas course id (the number in the course's URL); default `course.lms.canvas.course_id`.",
+              description:
+                "Canvas course id (the number in the course's URL); default `course.lms.canvas.course_id`.",
             }),
           ),
           assignment_id: Type.String({
@@ -146,7 +147,10 @@ export const AssignmentLmsSchema = Type.Object(
       Type.Object(
         {
           assignment: Type.Optional(
-            Type.String({ minLength: 1, description: 'Name of the Gradescope assignment, shown in exports.' }),
+            Type.String({
+              minLength: 1,
+              description: 'Name of the Gradescope assignment, shown in exports.',
+            }),
           ),
         },
         { additionalProperties: false, description: 'The Gradescope assignment this assignment exports to.' },
@@ -172,10 +176,16 @@ export const CourseLmsSchema = Type.Object(
       Type.Object(
         {
           course_id: Type.Optional(
-            Type.String({ pattern: '^[0-9]+$', description: 'Canvas course id, shared by every assignment.' }),
+            Type.String({
+              pattern: '^[0-9]+$',
+              description: 'Canvas course id, shared by every assignment.',
+            }),
           ),
         },
-        { additionalProperties: false, description: 'Canvas (base URL and token: CANVAS_URL, CANVAS_TOKEN).' },
+        {
+          additionalProperties: false,
+          description: 'Canvas (base URL and token: CANVAS_URL, CANVAS_TOKEN).',
+        },
       ),
     ),
     gradescope: Type.Optional(
@@ -185,7 +195,7 @@ export const CourseLmsSchema = Type.Object(
             GradescopeVisibility('Visibility of the whole result and of visible checks (default visible).'),
           ),
           hidden_checks: Type.Optional(
-            GradescopeVisibility("Visibility of checks marked `hidden: true` (default after_due_date)."),
+            GradescopeVisibility('Visibility of checks marked `hidden: true` (default after_due_date).'),
           ),
           id_column: Type.Optional(
             Type.Union([Type.Literal('email'), Type.Literal('sid')], {
