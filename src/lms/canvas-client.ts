@@ -3,7 +3,7 @@
  * environment (CANVAS_URL, CANVAS_TOKEN), never from the course config. It follows `Link` pagination,
  * backs off on throttling (403 "Rate Limit Exceeded", 429) and, for reads, on 5xx and network errors,
  * honours `Retry-After`, slows down when `X-Rate-Limit-Remaining` runs low, and counts every request
- * so syncs can report what they cost. Errors name what to fix (docs/lms-canvas.md).
+ * so syncs can report what they cost. Errors name what to fix (docs/lms.md, Canvas).
  */
 
 /** What went wrong, for callers that branch on it (the sync falls back or re-reads on some). */

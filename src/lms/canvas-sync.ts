@@ -1,5 +1,5 @@
 /**
- * Grades to Canvas (docs/lms-canvas.md). One sync: map each grade to a Canvas user through the roster
+ * Grades to Canvas (docs/lms.md, Canvas). One sync: map each grade to a Canvas user through the roster
  * (never guessed), read the Canvas scores, plan (send / unchanged / skipped) and write the plan to
  * the ledger BEFORE sending, send with the bulk `update_grades` endpoint (polling its Progress) or,
  * where bulk fails, per student, then read the scores back and mark each row confirmed or failed.
