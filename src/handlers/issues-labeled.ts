@@ -51,7 +51,7 @@ export async function onIssueLabeled(deps: AppDeps, context: Context<'issues.lab
       issue.number,
       `@${sender} only instructors (people with write access to \`${owner}/${location.repository}\`) can start a grade sync; the label was removed and nothing was sent.`,
     );
-    await swapLabel(github, issue, payload.label!.name, undefined);
+    await swapLabel(github, issue, payload.label!.name, undefined, []);
     return;
   }
   const request = {

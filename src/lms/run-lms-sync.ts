@@ -133,27 +133,43 @@ async function gradescope(
   });
   let exported = 0;
   let skipped = 0;
+  const sendIncomplete = request.course.course.lms?.sync_incomplete ?? false;
   for (const assignment of assignments) {
-    const mine = grades.filter((grade) => grade.assignmentId === assignment.id);
+    const all = grades.filter((grade) => grade.assignmentId === assignment.id);
+    // As with Canvas, a grade with pending criteria stays out unless the course says otherwise.
+    const incomplete = all.filter((grade) => !grade.complete && !sendIncomplete);
+    const mine = all.filter((grade) => !incomplete.includes(grade));
     const { csv, missing } = gradescopeScoresCsv(mine, request.roster, idColumn);
     const missingSet = new Set(missing.map((login) => login.toLowerCase()));
-    await request.ledger.syncs.recordGrades(
-      sync.id,
-      mine.map((grade) => {
+    const pendingReason = (grade: StudentGrade) =>
+      `incomplete: ${grade.pending.map((criterion) => criterion.id).join(', ')} pending (course.lms.sync_incomplete is off)`;
+    await request.ledger.syncs.recordGrades(sync.id, [
+      ...mine.map((grade) => {
         const skip = missingSet.has(grade.login.toLowerCase());
         return {
           assignmentId: assignment.id,
           student: grade.login,
           newGrade: String(grade.points),
-          state: skip ? 'skipped' : 'sent',
-          ...(skip
-            ? { reason: `no ${idColumn === 'email' ? 'Gradescope email' : 'SID'} in the roster` }
-            : { reason: 'in the scores CSV' }),
+          state: skip ? ('skipped' as const) : ('sent' as const),
+          reason: skip
+            ? `no ${idColumn === 'email' ? 'Gradescope email' : 'SID'} in the roster`
+            : 'in the scores CSV',
         };
       }),
-    );
+      ...incomplete.map((grade) => ({
+        assignmentId: assignment.id,
+        student: grade.login,
+        newGrade: String(grade.points),
+        state: 'skipped' as const,
+        reason: pendingReason(grade),
+      })),
+    ]);
     exported += mine.length - missing.length;
-    skipped += missing.length;
+    skipped += missing.length + incomplete.length;
+    if (incomplete.length > 0)
+      notes.push(
+        `Not in the \`${assignment.id}\` CSV, criteria pending: ${incomplete.map((grade) => `${grade.login} (${grade.pending.map((c) => c.id).join(', ')})`).join(', ')}.`,
+      );
     const name = assignment.lms?.gradescope?.assignment ?? assignment.title;
     sections.push(
       `### ${assignment.id} → Gradescope “${name}”`,
