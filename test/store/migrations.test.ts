@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../../src/store/migrations.js';
+import { MIGRATIONS, migrate } from '../../src/store/migrations.js';
 import { openSqlClient } from '../../src/store/open-ledger.js';
 import { backends } from './ledger-backends.js';
 
@@ -35,6 +35,34 @@ describe.each(backends().map((make) => [make().name, make] as const))(
         expect(await migrate(client)).toEqual([]);
         await client.query(`INSERT INTO schema_migrations VALUES (99, 'from the future', now())`);
         await expect(migrate(client)).rejects.toThrow(/version 99, newer than this build knows \(3\)/);
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('carries manual scores made before the audit trail into it as migrated rows', async () => {
+      const backend = make();
+      const client = await openSqlClient(await backend.options());
+      try {
+        expect(await migrate(client, MIGRATIONS.slice(0, 1))).toEqual([1]);
+        await client.query(
+          `INSERT INTO manual_scores VALUES ('o/m4-ada', 'm4', 'report', 4.5, 'good', 'prof', '2026-11-01T10:00:00Z')`,
+        );
+        expect(await migrate(client)).toEqual([2, 3]);
+        const rows = await client.query<Record<string, unknown>>(
+          'SELECT repository, criterion_id, points, note, entered_by, source, source_key FROM manual_score_events',
+        );
+        expect(rows).toEqual([
+          {
+            repository: 'o/m4-ada',
+            criterion_id: 'report',
+            points: 4.5,
+            note: 'good',
+            entered_by: 'prof',
+            source: 'migrated',
+            source_key: null,
+          },
+        ]);
       } finally {
         await client.close();
       }
