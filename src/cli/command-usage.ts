@@ -11,6 +11,9 @@ Options:
                        repository pattern matches the submission directory's name)
   --data DIR           hidden data directory (default: course.data_dir from the config)
   --json OUT           write the results file (mlgrade-results.json format, with the score)
+  --format FORMAT      json (default) or gradescope: --json OUT then gets Gradescope's
+                       results.json (default OUT: /autograder/results/results.json), also
+                       when grading fails (score 0 and the reason); see docs/lms.md
   --markdown OUT       write the Markdown report (what a check run or PR comment shows)
   --submitted-at ISO   submission time, to apply the late policy (e.g. 2026-12-05T10:00:00Z)
   --show-hidden        include hidden checks' details (instructors; after the due date)

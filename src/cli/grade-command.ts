@@ -8,11 +8,12 @@
  *   5. exit 0 when every check passed, 1 otherwise.
  */
 import { constants } from 'node:fs';
-import { access, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatProblem, loadConfig } from '../config/load-config.js';
 import type { Assignment, CourseConfig } from '../config/schema.js';
 import { configDataDir, gradeAndScore, writeResultsFile } from '../grading/grade-and-score.js';
+import { type GradescopeResults, gradescopeFailure, gradescopeResults } from '../lms/gradescope-results.js';
 import { renderMarkdown } from '../render/render-markdown.js';
 import { renderTerminal } from '../render/render-terminal.js';
 import type { Results } from '../results/results-schema.js';
@@ -30,7 +31,11 @@ const OPTIONS = {
   'submitted-at': { type: 'string' },
   'show-hidden': { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  format: { type: 'string' },
 } as const;
+
+/** Where Gradescope reads an autograder's results (its specification). */
+export const GRADESCOPE_RESULTS = '/autograder/results/results.json';
 
 /** What one `grade` produced, for callers that grade in-process (the demo). */
 export interface GradeOutput {
@@ -47,6 +52,10 @@ export async function gradeCommand(
   onGraded?: (output: GradeOutput) => void,
 ): Promise<number> {
   const { values, positionals } = parseCliArgs(argv, OPTIONS);
+  const format = values.format ?? 'json';
+  if (format !== 'json' && format !== 'gradescope')
+    throw new UsageError(`--format ${format}: use json (mlgrade-results.json, the default) or gradescope`);
+  if (format === 'gradescope') return gradescopeGrade(argv, values.json ?? GRADESCOPE_RESULTS, io, onGraded);
   if (positionals.length !== 1) throw new UsageError('give exactly one SUBMISSION directory');
   if (!values.config) throw new UsageError('--config FILE is required');
   const submittedAt = parseSubmittedAt(values['submitted-at']);
@@ -84,6 +93,72 @@ export async function gradeCommand(
   io.stdout(renderTerminal(render, { color: io.color && !values['no-color'] }));
   onGraded?.({ course, assignment, results, score });
   return results.checks.every((check) => check.status === 'pass' || check.status === 'skipped') ? 0 : 1;
+}
+
+/**
+ * `--format gradescope`: grades as usual, then writes Gradescope's results.json instead of
+ * mlgrade-results.json. Whatever goes wrong (a usage error, an invalid config, a crash) still writes
+ * a results.json with score 0 saying why, so Gradescope never shows an empty result; the exit code
+ * and stderr say what happened for the instructor's log.
+ */
+async function gradescopeGrade(
+  argv: string[],
+  out: string,
+  io: CliIO,
+  onGraded?: (output: GradeOutput) => void,
+): Promise<number> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  const jsonless = withoutOption(argv, ['--json', '--format']);
+  let graded: GradeOutput | undefined;
+  let code: number;
+  const errors: string[] = [];
+  const captured: CliIO = {
+    ...io,
+    stderr: (text) => {
+      errors.push(text);
+      io.stderr(text);
+    },
+  };
+  try {
+    code = await gradeCommand(jsonless, captured, (output) => {
+      graded = output;
+      onGraded?.(output);
+    });
+  } catch (error) {
+    await writeGradescope(out, gradescopeFailure(`${(error as Error).message}`, seconds()));
+    throw error;
+  }
+  if (!graded) {
+    await writeGradescope(
+      out,
+      gradescopeFailure(errors.join('').trim() || `mlgrade exited with code ${code}`, seconds()),
+    );
+    return code;
+  }
+  await writeGradescope(out, gradescopeResults({ ...graded, executionSeconds: seconds() }));
+  io.stderr(`wrote Gradescope results to ${out}\n`);
+  return code;
+}
+
+async function writeGradescope(file: string, results: GradescopeResults): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/** argv without `--name value` / `--name=value` for the given names. */
+function withoutOption(argv: readonly string[], names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (names.includes(arg)) {
+      i++;
+      continue;
+    }
+    if (names.some((name) => arg.startsWith(`${name}=`))) continue;
+    out.push(arg);
+  }
+  return out;
 }
 
 function parseSubmittedAt(text: string | undefined): Date | undefined {
