@@ -108,3 +108,19 @@ Options:
   --out FILE           where to write the CSV (default: stdout)
   --ledger DIR         PGlite ledger directory (default: DATABASE_URL, else .mlgrade/ledger)
 `;
+
+/** Usage text of `mlgrade rescore`. */
+export const RESCORE_USAGE = `Usage: mlgrade rescore --config FILE --assignment ID [--apply] [--json]
+
+Scores every graded attempt of an assignment again from the results stored in the ledger, against
+the config and manual scores as they are now (after a rubric, level or late-policy change). No
+check is run. Prints each attempt whose points change, by how much and which criteria moved, and
+names criteria the stored scores have but the config no longer does.
+
+Options:
+  --config FILE        course config with the new rubric                 (required)
+  --assignment ID      the assignment to rescore                          (required)
+  --apply              store the new scores (default: show the diff only)
+  --json               print the diff as JSON
+  --ledger DIR         PGlite ledger directory (default: DATABASE_URL, else .mlgrade/ledger)
+`;

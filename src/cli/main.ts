@@ -7,6 +7,7 @@ import { type CliIO, processIO } from './cli-io.js';
 import {
   EXPORT_USAGE,
   GRADE_USAGE,
+  RESCORE_USAGE,
   SCORE_USAGE,
   SCORES_USAGE,
   SYNC_USAGE,
@@ -24,6 +25,8 @@ Commands:
                               record an instructor's score in the ledger (as /mlgrade score in a PR)
   scores history [--repo R] [--assignment ID]
                               every manual score change: points, clears, who, when, where
+  rescore --config FILE --assignment ID [--apply]
+                              score every graded attempt again from stored results; show the diff
   sync canvas|gradescope --config FILE (--assignment ID | --all) [--roster FILE] [--dry-run]
                               send the grades that count now to Canvas, or write Gradescope's CSV
   export --format gradescope --config FILE (--assignment ID | --all) [--out FILE]
@@ -45,6 +48,10 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIO)
   score: {
     usage: SCORE_USAGE,
     run: async (argv, io) => (await import('./score-command.js')).scoreCommand(argv, io),
+  },
+  rescore: {
+    usage: RESCORE_USAGE,
+    run: async (argv, io) => (await import('./rescore-command.js')).rescoreCommand(argv, io),
   },
   sync: {
     usage: SYNC_USAGE,

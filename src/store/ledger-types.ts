@@ -195,6 +195,8 @@ export interface Ledger {
    */
   saveManualScore(input: NewManualScore): Promise<boolean>;
   listManualScores(repository: string, assignmentId: string): Promise<ManualScores>;
+  /** Manual scores of every repository of an assignment, keyed by the lower-cased repository (one query). */
+  listAssignmentManualScores(assignmentId: string): Promise<Map<string, ManualScores>>;
   /** The manual-score audit trail, oldest first. */
   listScoreEvents(filter?: ScoreEventFilter): Promise<ScoreEvent[]>;
   /** Completed attempts of an assignment with their results and scores, every repository, oldest first. */

@@ -83,6 +83,34 @@ export async function listManualScores(
   return scores;
 }
 
+/** Manual scores of every repository of an assignment, keyed by the lower-cased repository. */
+export async function listAssignmentManualScores(
+  db: SqlQuery,
+  assignmentId: string,
+): Promise<Map<string, ManualScores>> {
+  const rows = await db.query<{
+    repository: string;
+    criterion_id: string;
+    points: number;
+    note: string | null;
+    entered_by: string;
+  }>('SELECT repository, criterion_id, points, note, entered_by FROM manual_scores WHERE assignment_id = $1', [
+    assignmentId,
+  ]);
+  const byRepository = new Map<string, ManualScores>();
+  for (const row of rows) {
+    const key = row.repository.toLowerCase();
+    const scores = byRepository.get(key) ?? {};
+    scores[row.criterion_id] = {
+      points: Number(row.points),
+      ...(row.note === null ? {} : { note: row.note }),
+      by: row.entered_by,
+    };
+    byRepository.set(key, scores);
+  }
+  return byRepository;
+}
+
 interface EventRow {
   seq: string | number;
   repository: string;

@@ -19,7 +19,12 @@ import type {
   ScoreEventFilter,
 } from './ledger-types.js';
 import { SqlSyncStore, type SyncStore } from './lms-syncs.js';
-import { listManualScores, listScoreEvents, saveManualScore } from './manual-scores.js';
+import {
+  listAssignmentManualScores,
+  listManualScores,
+  listScoreEvents,
+  saveManualScore,
+} from './manual-scores.js';
 import type { SqlClient } from './sql-client.js';
 
 /** Triggers that grade a commit at most once per assignment (matches the partial unique index). */
@@ -193,6 +198,10 @@ export class SqlLedger implements Ledger {
 
   saveManualScore(input: NewManualScore): Promise<boolean> {
     return saveManualScore(this.db, input);
+  }
+
+  listAssignmentManualScores(assignmentId: string): Promise<Map<string, ManualScores>> {
+    return listAssignmentManualScores(this.db, assignmentId);
   }
 
   listScoreEvents(filter?: ScoreEventFilter): Promise<ScoreEvent[]> {

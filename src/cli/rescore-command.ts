@@ -1,0 +1,118 @@
+/**
+ * `mlgrade rescore --config FILE --assignment ID [--apply] [--json]`: scores every graded attempt of an
+ * assignment again from the results stored in the ledger, after a rubric or policy change, without
+ * running any check. Prints who gains or loses points and why; stores the new scores only with
+ * `--apply`. Criteria the config no longer has are named, never dropped silently.
+ */
+import { type ClassRescore, rescoreClass } from '../attempt/rescore-class.js';
+import { formatProblem, loadConfig } from '../config/load-config.js';
+import type { CliIO } from './cli-io.js';
+import { describeLedger, LEDGER_OPTION, openCliLedger } from './cli-ledger.js';
+import { parseCliArgs, UsageError } from './parse-cli-args.js';
+import { pickAssignment } from './pick-assignment.js';
+import { formatTable } from './plain-table.js';
+
+const OPTIONS = {
+  config: { type: 'string' },
+  assignment: { type: 'string' },
+  apply: { type: 'boolean' },
+  json: { type: 'boolean' },
+  ...LEDGER_OPTION,
+} as const;
+
+/** Runs `mlgrade rescore`; returns the exit code (0 done or nothing to change, 2 refused). */
+export async function rescoreCommand(
+  argv: string[],
+  io: CliIO,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const { values, positionals } = parseCliArgs(argv, OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  if (!values.config) throw new UsageError('--config FILE is required (the rubric to score against)');
+  if (!values.assignment) throw new UsageError('--assignment ID is required');
+  const loaded = await loadConfig(values.config);
+  if (!loaded.config) {
+    for (const problem of loaded.problems) io.stderr(`${formatProblem(problem)}\n`);
+    io.stderr(`mlgrade rescore: ${values.config} is not a valid course config; nothing was rescored.\n`);
+    return 2;
+  }
+  const course = loaded.config;
+  const assignment = pickAssignment(course, values.assignment, '');
+  const ledger = await openCliLedger(values.ledger, env);
+  try {
+    const [rows, manual] = await Promise.all([
+      ledger.listAssignmentResults(assignment.id),
+      ledger.listAssignmentManualScores(assignment.id),
+    ]);
+    const rescore = rescoreClass(
+      course,
+      assignment,
+      rows,
+      (repository) => manual.get(repository.toLowerCase()) ?? {},
+    );
+    if (values.apply) {
+      for (const diff of rescore.diffs) {
+        const next = rescore.scores.get(diff.attemptId)!;
+        await ledger.saveResults(diff.attemptId, next.results, next.score);
+      }
+    }
+    if (values.json)
+      io.stdout(
+        `${JSON.stringify({ applied: values.apply === true, ...summary(rescore), diffs: rescore.diffs }, null, 2)}\n`,
+      );
+    else io.stdout(report(rescore, rows.length, values.apply === true, describeLedger(values.ledger, env)));
+    return 0;
+  } finally {
+    await ledger.close();
+  }
+}
+
+function summary(rescore: ClassRescore) {
+  const gains = rescore.diffs.filter((diff) => diff.after.points > diff.before.points).length;
+  const losses = rescore.diffs.filter((diff) => diff.after.points < diff.before.points).length;
+  return {
+    changed: rescore.diffs.length,
+    unchanged: rescore.unchanged,
+    gains,
+    losses,
+    removedCriteria: rescore.removedCriteria,
+  };
+}
+
+function report(rescore: ClassRescore, total: number, applied: boolean, where: string): string {
+  const { changed, unchanged, gains, losses, removedCriteria } = summary(rescore);
+  const lines: string[] = [];
+  if (rescore.diffs.length > 0) {
+    const rows = rescore.diffs.map((diff) => {
+      const delta = Math.round((diff.after.points - diff.before.points) * 100) / 100;
+      return [
+        diff.repository,
+        diff.sha.slice(0, 7),
+        `${diff.before.points} → ${diff.after.points} / ${diff.after.maxPoints}`,
+        delta > 0 ? `+${delta}` : String(delta),
+        diff.changes
+          .map((change) => `${change.id} ${show(change.before)} → ${show(change.after)}`)
+          .join('; '),
+      ];
+    });
+    lines.push(formatTable(['repository', 'commit', 'points', 'change', 'criteria'], rows).trimEnd(), '');
+  }
+  if (removedCriteria.length > 0)
+    lines.push(
+      `Stored scores name criteria the config no longer has: ${removedCriteria.join(', ')}; their points are dropped from the new scores.`,
+    );
+  lines.push(
+    `${total} graded attempt${total === 1 ? '' : 's'}: ${changed} change (${gains} gain, ${losses} lose points), ${unchanged} unchanged. No check was run.`,
+  );
+  lines.push(
+    applied
+      ? `The new scores are stored in the ${where}. Check runs and PR comments show them after the next score command or regrade.`
+      : 'Nothing was stored: run again with --apply to store the new scores.',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function show(points: number | null | undefined): string {
+  if (points === undefined) return '(none)';
+  return points === null ? 'pending' : String(points);
+}
