@@ -94,9 +94,10 @@ export async function listAssignmentManualScores(
     points: number;
     note: string | null;
     entered_by: string;
-  }>('SELECT repository, criterion_id, points, note, entered_by FROM manual_scores WHERE assignment_id = $1', [
-    assignmentId,
-  ]);
+  }>(
+    'SELECT repository, criterion_id, points, note, entered_by FROM manual_scores WHERE assignment_id = $1',
+    [assignmentId],
+  );
   const byRepository = new Map<string, ManualScores>();
   for (const row of rows) {
     const key = row.repository.toLowerCase();
