@@ -15,6 +15,7 @@ const BENCHMARKS = [
   './load.js',
   './sandbox.js',
   './github-loop.js',
+  './rescore.js',
 ];
 
 function formatFigure(figure: BenchFigure): string {
