@@ -53,7 +53,11 @@ async function resultsValidatorSource(): Promise<string> {
     '// biome-ignore-all lint: generated code',
     '// @ts-nocheck',
     ...(code.includes('require(')
-      ? ["import { createRequire } from 'node:module';", '', 'const require = createRequire(import.meta.url);']
+      ? [
+          "import { createRequire } from 'node:module';",
+          '',
+          'const require = createRequire(import.meta.url);',
+        ]
       : []),
     `export const GENERATED_SCHEMA_HASH = ${JSON.stringify(resultsSchemaHash())};`,
     code,
