@@ -16,6 +16,7 @@ const BENCHMARKS = [
   './sandbox.js',
   './github-loop.js',
   './rescore.js',
+  './results-validator.js',
 ];
 
 function formatFigure(figure: BenchFigure): string {
