@@ -2,15 +2,18 @@
  * Finds and kills processes left behind by a sandboxed run. With a dedicated uid (the grader runs
  * as root) every process of that uid belongs to the run, so sweeping by uid is exact.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 
-/** Pids of live processes whose real uid is `uid`. */
+/**
+ * Pids of live processes whose real uid is `uid`. Synchronous on purpose: /proc files are generated
+ * in memory and never block, and one async read per process cost ~25 ms per run against ~3 ms.
+ */
 export async function processesOf(uid: number): Promise<number[]> {
   const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
+  for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const status = await readFile(`/proc/${entry}/status`, 'utf8');
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
       const real = /^Uid:\s+(\d+)/m.exec(status)?.[1];
       const state = /^State:\s+(\w)/m.exec(status)?.[1];
       if (Number(real) === uid && state !== 'Z') pids.push(Number(entry));

@@ -9,13 +9,11 @@
  *   3. copy the submission, build the command line (and, under unshare, the mount script);
  *   4. create the run's cgroup and spawn the tree inside it.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { lstatSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
+import { chmod, cp, lchown, mkdir, mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { resolveInside } from '../files/input-files.js';
 import { createRunCgroup, joinCgroupArgv } from './cgroup-limits.js';
 import { type DiskQuota, mountDiskQuota, unmountDiskQuota } from './disk-quota.js';
@@ -29,8 +27,6 @@ import { type SandboxResult, spawnTree } from './spawn-tree.js';
 import { planUnshareMounts, unshareSetupScript } from './unshare-mounts.js';
 
 export type { SandboxResult } from './spawn-tree.js';
-
-const run = promisify(execFile);
 
 /** What to run and how. */
 export interface SandboxRequest {
@@ -189,7 +185,20 @@ async function copySubmission(
   });
   await mkdir(path.join(workDir, '.mlgrade-tmp'), { recursive: true });
   await chmod(root, 0o711);
-  if (uid !== undefined) await run('chown', ['-R', `${uid}:${uid}`, workDir]);
+  if (uid !== undefined) await chownTree(workDir, uid);
+}
+
+/**
+ * `chown -R uid:uid dir` without spawning a process: lchown on every entry, never following a symlink
+ * (the copy keeps the submission's symlinks verbatim; following one would chown outside the copy).
+ */
+async function chownTree(dir: string, uid: number): Promise<void> {
+  await lchown(dir, uid, uid);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const entryPath = path.join(dir, entry.name);
+    if (entry.isDirectory()) await chownTree(entryPath, uid);
+    else await lchown(entryPath, uid, uid);
+  }
 }
 
 function sandboxEnv(
