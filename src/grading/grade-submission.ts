@@ -7,7 +7,7 @@
  * Scoring is separate (score-assignment.ts) so the app can re-score stored results.
  */
 import os from 'node:os';
-import { CHECKS } from '../checks/registry.js';
+import { loadCheck } from '../checks/check-loaders.js';
 import {
   type CheckOutcome,
   DEFAULT_LIMITS,
@@ -79,8 +79,8 @@ async function runOne(
   context: GradingContext,
 ): Promise<{ result: CheckResult; environment?: CheckOutcome['environment'] }> {
   const identity = { id: spec.id, kind: spec.kind, title: spec.title };
-  const definition = CHECKS.get(spec.kind);
   const started = performance.now();
+  const definition = await loadCheck(spec.kind);
   if (!definition) {
     const summary = `Unknown check kind "${spec.kind}"; run \`mlgrade validate\` on the course config.`;
     return { result: toCheckResult(identity, { status: 'error', summary }, 0) };
