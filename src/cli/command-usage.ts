@@ -124,3 +124,24 @@ Options:
   --json               print the diff as JSON
   --ledger DIR         PGlite ledger directory (default: DATABASE_URL, else .mlgrade/ledger)
 `;
+
+/** Usage text of `mlgrade grade-all`. */
+export const GRADE_ALL_USAGE = `Usage: mlgrade grade-all PATH... --config FILE --out DIR [options]
+
+Grades many submissions in one process, a few at a time, and writes OUT/<name>.json per
+submission (the mlgrade-results.json format) plus OUT/summary.csv and OUT/summary.json. A PATH
+is a submission directory, or a directory of submission directories when its own name matches
+no assignment. Run it again after an interruption: submissions already in --out are not graded
+again. A submission that cannot be graded is listed and the others go on.
+
+Options:
+  --config FILE        course config                                        (required)
+  --out DIR            where results and the summary go (must exist)        (required)
+  --assignment ID      grade every submission against this assignment
+                       (default: each by its directory name's repository pattern)
+  --data DIR           hidden data directory (default: course.data_dir)
+  --jobs N             submissions graded at once (default: the number of CPUs)
+  --submitted-at ISO   submission time for the late policy, for all of them
+
+Exit codes: 0 all graded, 1 some could not be graded (see the summary), 2 usage or config error.
+`;

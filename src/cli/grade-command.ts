@@ -181,7 +181,7 @@ async function requireWritable(file: string, flag: string): Promise<void> {
   if (info?.isDirectory()) throw new UsageError(`${flag} ${file} is a directory; name a file`);
 }
 
-async function requireDirectory(given: string, what: string): Promise<string> {
+export async function requireDirectory(given: string, what: string): Promise<string> {
   const absolute = path.resolve(given);
   const info = await stat(absolute).catch(() => undefined);
   if (!info) throw new UsageError(`${what} ${given} does not exist`);
@@ -190,7 +190,7 @@ async function requireDirectory(given: string, what: string): Promise<string> {
 }
 
 /** --data wins; else course.data_dir relative to the config file; else none (checks that need it say so). */
-async function resolveDataDir(flag: string | undefined, course: CourseConfig, configFile: string) {
+export async function resolveDataDir(flag: string | undefined, course: CourseConfig, configFile: string) {
   if (flag !== undefined) return requireDirectory(flag, '--data');
   const fromConfig = configDataDir(course, configFile);
   return fromConfig === undefined ? undefined : requireDirectory(fromConfig, 'course.data_dir');

@@ -6,6 +6,7 @@ import { mlgradeVersion } from '../package-root.js';
 import { type CliIO, processIO } from './cli-io.js';
 import {
   EXPORT_USAGE,
+  GRADE_ALL_USAGE,
   GRADE_USAGE,
   RESCORE_USAGE,
   SCORE_USAGE,
@@ -21,6 +22,8 @@ Commands:
   validate FILE...            check course configs; every problem as file:line:column  path  message
   grade SUBMISSION --config FILE [--assignment ID] [--data DIR] [--json OUT] [--markdown OUT]
                               run an assignment's checks on a submission and score its rubric
+  grade-all PATH... --config FILE --out DIR [--jobs N]
+                              grade many submissions in one process; resumable; a class summary
   score CRITERION VALUE --repo R --config FILE [--assignment ID] [--reason TEXT]
                               record an instructor's score in the ledger (as /mlgrade score in a PR)
   scores history [--repo R] [--assignment ID]
@@ -44,6 +47,10 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIO)
   grade: {
     usage: GRADE_USAGE,
     run: async (argv, io) => (await import('./grade-command.js')).gradeCommand(argv, io),
+  },
+  'grade-all': {
+    usage: GRADE_ALL_USAGE,
+    run: async (argv, io) => (await import('./grade-all-command.js')).gradeAllCommand(argv, io),
   },
   score: {
     usage: SCORE_USAGE,

@@ -26,8 +26,27 @@ const CHUNKS_PER_WORKER = 4;
 const keys = new WeakMap<TfjsArtifacts, number>();
 let nextKey = 1;
 
-/** Predicts `inputs` on `workers` pooled threads. Throws the first worker's error. */
-export async function shardedPredict(
+/** The prediction running now; the next waits for it (see shardedPredict). */
+let running: Promise<unknown> = Promise.resolve();
+
+/**
+ * Predicts `inputs` on `workers` pooled threads. Throws the first worker's error. Calls run one at a
+ * time: the pool's workers keep the model they loaded last, and two models predicting at once in one
+ * process (`mlgrade grade-all` grades several submissions concurrently) would send one model's shards
+ * to a worker loading the other. Each call uses every worker, so waiting costs no throughput.
+ */
+export function shardedPredict(
+  artifacts: TfjsArtifacts,
+  inputs: Tensor32,
+  batchSize: number,
+  workers: number,
+): Promise<Predictions> {
+  const turn = running.then(() => predictExclusive(artifacts, inputs, batchSize, workers));
+  running = turn.catch(() => undefined);
+  return turn;
+}
+
+async function predictExclusive(
   artifacts: TfjsArtifacts,
   inputs: Tensor32,
   batchSize: number,
