@@ -16,6 +16,7 @@ const BENCHMARKS = [
   './sandbox.js',
   './github-loop.js',
   './rescore.js',
+  './grade-all.js',
   './results-validator.js',
 ];
 
