@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { rescoreClass } from '../src/attempt/rescore-class.js';
+import { rescoreFromLedger } from '../src/cli/rescore-command.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { gradeAndScore } from '../src/grading/grade-and-score.js';
 import { packageRoot } from '../src/package-root.js';
@@ -66,16 +66,7 @@ export async function run(): Promise<BenchFigure[]> {
     const runs: number[] = [];
     for (let round = 0; round < 3; round++) {
       const start = performance.now();
-      const [rows, manual] = await Promise.all([
-        ledger.listAssignmentResults(assignment.id),
-        ledger.listAssignmentManualScores(assignment.id),
-      ]);
-      const rescore = rescoreClass(
-        course,
-        assignment,
-        rows,
-        (repository) => manual.get(repository.toLowerCase()) ?? {},
-      );
+      const { rescore } = await rescoreFromLedger(ledger, course, assignment);
       // Store every new score, changed or not, so each round does the whole write.
       for (const [attemptId, next] of rescore.scores)
         await ledger.saveResults(attemptId, next.results, next.score);

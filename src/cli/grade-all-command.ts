@@ -9,7 +9,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { formatProblem, loadConfig } from '../config/load-config.js';
 import type { Assignment, CourseConfig } from '../config/schema.js';
 import { gradeAndScore, writeResultsFile } from '../grading/grade-and-score.js';
 import { type BatchOutcome, gradeBatch } from '../grading/grade-batch.js';
@@ -17,6 +16,7 @@ import type { AssignmentScore } from '../results/score-types.js';
 import { validateResults } from '../results/validate-results.js';
 import type { CliIO } from './cli-io.js';
 import { requireDirectory, resolveDataDir } from './grade-command.js';
+import { loadCourseOrExplain } from './load-course.js';
 import { parseCliArgs, UsageError } from './parse-cli-args.js';
 import { pickAssignment } from './pick-assignment.js';
 
@@ -57,13 +57,8 @@ export async function gradeAllCommand(argv: string[], io: CliIO): Promise<number
     throw new UsageError(`--submitted-at "${values['submitted-at']}" is not an ISO date-time`);
   const out = await requireDirectory(values.out, '--out');
 
-  const loaded = await loadConfig(values.config);
-  for (const problem of loaded.problems) io.stderr(`${formatProblem(problem)}\n`);
-  if (!loaded.config) {
-    io.stderr(`mlgrade: ${values.config} is not a valid course config; nothing was graded.\n`);
-    return 2;
-  }
-  const course = loaded.config;
+  const course = await loadCourseOrExplain(values.config, io, 'mlgrade grade-all', 'nothing was graded');
+  if (!course) return 2;
   const dataDir = await resolveDataDir(values.data, course, values.config);
   const { submissions, skipped } = await findSubmissions(positionals, course, values.assignment);
   for (const line of skipped) io.stderr(`skipped ${line}\n`);

@@ -5,9 +5,11 @@
  * `--apply`. Criteria the config no longer has are named, never dropped silently.
  */
 import { type ClassRescore, rescoreClass } from '../attempt/rescore-class.js';
-import { formatProblem, loadConfig } from '../config/load-config.js';
+import type { Assignment, CourseConfig } from '../config/schema.js';
+import type { Ledger } from '../store/ledger-types.js';
 import type { CliIO } from './cli-io.js';
 import { describeLedger, LEDGER_OPTION, openCliLedger } from './cli-ledger.js';
+import { loadCourseOrExplain } from './load-course.js';
 import { parseCliArgs, UsageError } from './parse-cli-args.js';
 import { pickAssignment } from './pick-assignment.js';
 import { formatTable } from './plain-table.js';
@@ -30,26 +32,12 @@ export async function rescoreCommand(
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   if (!values.config) throw new UsageError('--config FILE is required (the rubric to score against)');
   if (!values.assignment) throw new UsageError('--assignment ID is required');
-  const loaded = await loadConfig(values.config);
-  if (!loaded.config) {
-    for (const problem of loaded.problems) io.stderr(`${formatProblem(problem)}\n`);
-    io.stderr(`mlgrade rescore: ${values.config} is not a valid course config; nothing was rescored.\n`);
-    return 2;
-  }
-  const course = loaded.config;
+  const course = await loadCourseOrExplain(values.config, io, 'mlgrade rescore', 'nothing was rescored');
+  if (!course) return 2;
   const assignment = pickAssignment(course, values.assignment, '');
   const ledger = await openCliLedger(values.ledger, env);
   try {
-    const [rows, manual] = await Promise.all([
-      ledger.listAssignmentResults(assignment.id),
-      ledger.listAssignmentManualScores(assignment.id),
-    ]);
-    const rescore = rescoreClass(
-      course,
-      assignment,
-      rows,
-      (repository) => manual.get(repository.toLowerCase()) ?? {},
-    );
+    const { rows, rescore } = await rescoreFromLedger(ledger, course, assignment);
     if (values.apply) {
       for (const diff of rescore.diffs) {
         const next = rescore.scores.get(diff.attemptId)!;
@@ -65,6 +53,21 @@ export async function rescoreCommand(
   } finally {
     await ledger.close();
   }
+}
+
+/** Reads an assignment's stored attempts and manual scores (two queries) and rescores them. */
+export async function rescoreFromLedger(ledger: Ledger, course: CourseConfig, assignment: Assignment) {
+  const [rows, manual] = await Promise.all([
+    ledger.listAssignmentResults(assignment.id),
+    ledger.listAssignmentManualScores(assignment.id),
+  ]);
+  const rescore = rescoreClass(
+    course,
+    assignment,
+    rows,
+    (repository) => manual.get(repository.toLowerCase()) ?? {},
+  );
+  return { rows, rescore };
 }
 
 function summary(rescore: ClassRescore) {

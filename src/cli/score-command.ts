@@ -7,9 +7,9 @@
 import os from 'node:os';
 import { scoreAttempt } from '../attempt/judge-results.js';
 import { resolveScore, scoreNote } from '../attempt/resolve-score.js';
-import { formatProblem, loadConfig } from '../config/load-config.js';
 import type { CliIO } from './cli-io.js';
 import { describeLedger, LEDGER_OPTION, openCliLedger } from './cli-ledger.js';
+import { loadCourseOrExplain } from './load-course.js';
 import { parseCliArgs, UsageError } from './parse-cli-args.js';
 import { pickAssignment } from './pick-assignment.js';
 
@@ -36,13 +36,8 @@ export async function scoreCommand(
   if (positionals.length !== 2)
     throw new UsageError('give CRITERION and VALUE (points, a level label, or clear)');
   const [criterion, value] = positionals as [string, string];
-  const loaded = await loadConfig(values.config);
-  if (!loaded.config) {
-    for (const problem of loaded.problems) io.stderr(`${formatProblem(problem)}\n`);
-    io.stderr(`mlgrade score: ${values.config} is not a valid course config; nothing was recorded.\n`);
-    return 2;
-  }
-  const course = loaded.config;
+  const course = await loadCourseOrExplain(values.config, io, 'mlgrade score', 'nothing was recorded');
+  if (!course) return 2;
   const name = values.repo.split('/')[1]!;
   const assignment = pickAssignment(course, values.assignment, name);
   const resolved = resolveScore([assignment], {

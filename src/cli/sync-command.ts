@@ -7,7 +7,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { formatProblem, loadConfig } from '../config/load-config.js';
 import type { CourseConfig } from '../config/schema.js';
 import { formatRosterProblem, hasRosterErrors, parseRoster } from '../lms/roster.js';
 import type { StudentRoster } from '../lms/roster-types.js';
@@ -15,6 +14,7 @@ import { runLmsSync } from '../lms/run-lms-sync.js';
 import type { SyncTarget } from '../lms/sync-request.js';
 import type { CliIO } from './cli-io.js';
 import { LEDGER_OPTION, openCliLedger } from './cli-ledger.js';
+import { loadCourseOrExplain } from './load-course.js';
 import { parseCliArgs, UsageError } from './parse-cli-args.js';
 
 const OPTIONS = {
@@ -60,13 +60,8 @@ async function run(target: SyncTarget, values: Values, io: CliIO, env: NodeJS.Pr
   if (!values.config) throw new UsageError('--config FILE is required');
   if (!values.all && !values.assignment?.length)
     throw new UsageError('name the assignments: --assignment ID (repeatable) or --all');
-  const loaded = await loadConfig(values.config);
-  if (!loaded.config) {
-    for (const problem of loaded.problems) io.stderr(`${formatProblem(problem)}\n`);
-    io.stderr(`mlgrade: ${values.config} is not a valid course config; nothing was sent.\n`);
-    return 2;
-  }
-  const course = loaded.config;
+  const course = await loadCourseOrExplain(values.config, io, 'mlgrade', 'nothing was sent');
+  if (!course) return 2;
   const roster = await readLocalRoster(values.roster, course, values.config, io);
   if (!roster) return 2;
   const ledger = await openCliLedger(values.ledger, env);
