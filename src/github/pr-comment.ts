@@ -59,6 +59,24 @@ export async function upsertComment(
   return 'created';
 }
 
+/**
+ * Upserts the assignment's comment on each pull request (the attempt's own and any the check run is
+ * on, without repeats); returns what happened on each, for the caller's log.
+ */
+export async function upsertComments(
+  github: GitHub,
+  repository: string,
+  pullRequests: Iterable<number>,
+  assignmentId: string,
+  markdown: string,
+): Promise<{ number: number; outcome: UpsertOutcome }[]> {
+  const done: { number: number; outcome: UpsertOutcome }[] = [];
+  for (const number of new Set(pullRequests)) {
+    done.push({ number, outcome: await upsertComment(github, repository, number, assignmentId, markdown) });
+  }
+  return done;
+}
+
 /** Updates a remembered comment; false when it is gone (deleted by someone), so the caller lists again. */
 async function tryUpdate(github: GitHub, owner: string, repo: string, id: number, body: string) {
   try {

@@ -11,7 +11,7 @@ import { completeCheckRun } from '../github/check-runs.js';
 import { artifactName, downloadResults } from '../github/fetch-results-artifact.js';
 import type { GitHub } from '../github/github-client.js';
 import { graderWorkflow, runNonceOf } from '../github/grader-workflow.js';
-import { upsertComment } from '../github/pr-comment.js';
+import { upsertComments } from '../github/pr-comment.js';
 import { ArtifactError } from '../github/read-results-zip.js';
 import { resultsKey } from '../results/results-signature.js';
 import type { Attempt } from '../store/ledger-types.js';
@@ -60,17 +60,15 @@ export async function collectAttempt(
     conclusion: verdict.report.conclusion,
     completedAt: new Date(),
   });
-  const numbers = new Set([...pulls, ...(attempt.pullRequest === null ? [] : [attempt.pullRequest])]);
-  for (const number of numbers) {
-    const outcome = await upsertComment(
-      github,
-      attempt.repository,
-      number,
-      attempt.assignmentId,
-      verdict.comment,
-    );
+  const numbers = [...pulls, ...(attempt.pullRequest === null ? [] : [attempt.pullRequest])];
+  for (const { number, outcome } of await upsertComments(
+    github,
+    attempt.repository,
+    numbers,
+    attempt.assignmentId,
+    verdict.comment,
+  ))
     log.info(`${attempt.repository}#${number}: ${attempt.assignmentId} comment ${outcome}`);
-  }
 }
 
 /** The attempt's results file from the run's artifacts, or why there is none. */

@@ -94,13 +94,13 @@ export async function onIssueComment(deps: AppDeps, context: CommentContext): Pr
   }
   const notes: string[] = [];
   for (const assignmentId of touched) {
-    const outcome = await rescorePublished(
+    const rescored = await rescorePublished(
       deps,
       github,
       { repository, assignmentId, course, ...(pullRequest !== undefined ? { pullRequest } : {}) },
       context.log,
     );
-    if (!outcome)
+    if (!rescored)
       notes.push(
         `No graded attempt of \`${assignmentId}\` yet: the score is recorded and counts when one is graded.`,
       );
