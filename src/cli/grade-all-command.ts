@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Assignment, CourseConfig } from '../config/schema.js';
 import { gradeAndScore, writeResultsFile } from '../grading/grade-and-score.js';
 import { type BatchOutcome, gradeBatch } from '../grading/grade-batch.js';
+import { timingSensitive } from '../grading/timing-sensitive.js';
 import type { AssignmentScore } from '../results/score-types.js';
 import { validateResults } from '../results/validate-results.js';
 import type { CliIO } from './cli-io.js';
@@ -102,17 +103,6 @@ export async function gradeAllCommand(argv: string[], io: CliIO): Promise<number
   for (const outcome of failed)
     if (outcome.status === 'failed') io.stdout(`could not grade ${outcome.name}: ${outcome.error}\n`);
   return failed.length > 0 ? 1 : 0;
-}
-
-/**
- * A submission graded alone: a service load test (its latencies are the point), or a rubric that
- * reads a timing metric (latency, throughput, ready time) that concurrent gradings would distort.
- */
-function timingSensitive(assignment: Assignment): boolean {
-  if (assignment.checks.some((check) => check.kind === 'service')) return true;
-  return assignment.rubric.some((criterion) =>
-    /latency|throughput|_ms\b|seconds|p\d\d/i.test(criterion.metric ?? ''),
-  );
 }
 
 function summarize(
