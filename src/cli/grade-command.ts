@@ -107,6 +107,11 @@ async function gradescopeGrade(
   io: CliIO,
   onGraded?: (output: GradeOutput) => void,
 ): Promise<number> {
+  // Checked before grading: a long run must not end in "cannot write" (the directory is made if missing).
+  if ((await stat(out).catch(() => undefined))?.isDirectory())
+    throw new UsageError(
+      `--json ${out} is a directory; name the results file (e.g. ${path.join(out, 'results.json')})`,
+    );
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   const jsonless = withoutOption(argv, ['--json', '--format']);

@@ -140,6 +140,24 @@ describe('mlgrade grade --format gradescope', () => {
     expect(written.output).toContain('broken.yml');
   });
 
+  it('refuses a directory as the results file before grading, with what to write instead', async () => {
+    const dir = await tempDir();
+    const run = await runCli([
+      'grade',
+      exampleSubmission('m4-passing'),
+      '--config',
+      EXAMPLE_CONFIG,
+      '--format',
+      'gradescope',
+      '--json',
+      dir,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `--json ${dir} is a directory; name the results file (e.g. ${path.join(dir, 'results.json')})`,
+    );
+  });
+
   it('refuses an unknown format', async () => {
     const run = await runCli([
       'grade',
