@@ -59,7 +59,7 @@ export function readInputs(): ActionInputs {
 }
 
 /** The signing key: masked in the log, and removed from the environment so no child process inherits it. */
-function readResultsKey(): string | undefined {
+export function readResultsKey(): string | undefined {
   const key = core.getInput('results-key') || undefined;
   delete process.env[RESULTS_KEY_ENV];
   if (key === undefined) return undefined;

@@ -4,6 +4,9 @@
  */
 import * as core from '@actions/core';
 import { renderMarkdown } from '../src/render/render-markdown.js';
+import { type BatchOutput, mainBatch } from './batch.js';
+import { isBatch, readBatchInputs } from './batch-inputs.js';
+import { batchSummary } from './batch-summary.js';
 import { readInputs } from './inputs.js';
 import { type ActionOutput, main } from './main.js';
 
@@ -11,6 +14,7 @@ const LEVELS = { error: core.error, warning: core.warning, notice: core.notice }
 
 /** Runs the action; never throws. */
 export async function run(): Promise<void> {
+  if (isBatch()) return runBatch();
   let output: ActionOutput | undefined;
   let failure: Error | undefined;
   try {
@@ -59,5 +63,46 @@ async function writeSummary(output: ActionOutput | undefined, failure: Error | u
   } catch (error) {
     // No GITHUB_STEP_SUMMARY (a local run): the log already has everything.
     core.debug(`job summary not written: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Batch mode: every attempt of the dispatch in this one step. The step fails only when nothing could
+ * be graded (a broken config, bad inputs, every attempt refused): then nothing is uploaded and the app
+ * reports the run's failure on each attempt. Otherwise it succeeds, so the results that were written
+ * are uploaded; an attempt without results is reported by the app with the reason given here.
+ */
+async function runBatch(): Promise<void> {
+  let output: BatchOutput | undefined;
+  let failure: Error | undefined;
+  try {
+    const inputs = readBatchInputs();
+    output = await mainBatch(inputs);
+    const failed = output.outcomes.filter((outcome) => outcome.status === 'failed');
+    core.setOutput('results-dir', inputs.results);
+    core.setOutput('graded', output.outcomes.length - failed.length);
+    core.setOutput('failed', failed.length);
+    for (const outcome of failed)
+      if (outcome.status === 'failed')
+        core.error(
+          `${outcome.attempt.repository} (attempt ${outcome.attempt.attempt}) was not graded: ${outcome.error}`,
+        );
+    core.info(
+      `Graded ${output.outcomes.length - failed.length} of ${output.outcomes.length} attempts in one process.`,
+    );
+    if (failed.length === output.outcomes.length)
+      throw new Error(
+        `None of the ${failed.length} attempts could be graded; the first: ${failed[0]?.status === 'failed' ? failed[0].error : ''}`,
+      );
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    core.setFailed(failure.message);
+  } finally {
+    try {
+      core.summary.addRaw(batchSummary(output, failure), true);
+      await core.summary.write();
+    } catch (error) {
+      core.debug(`job summary not written: ${(error as Error).message}`);
+    }
   }
 }

@@ -46,6 +46,8 @@ export type ResultsFile =
   | { text: string; signature?: string | undefined }
   /** The run has no artifact of this name. */
   | { missing: string }
+  /** The run's batch artifact has no results for this attempt: the batch job could not grade it. */
+  | { notInBatch: string }
   /** The run did not succeed, so its artifact of this name was not downloaded. */
   | { notRead: string }
   /** The artifact was refused (expired, too large, not a results zip); the reason. */
@@ -94,6 +96,11 @@ export async function judgeResults(input: JudgeInput): Promise<Scored | Fault> {
     const why = `grader run ${input.run.id} finished (${conclusion}) without the artifact ${file.missing}`;
     return fault(conclusion !== 'success' ? 'infra_error' : 'invalid_results', why);
   }
+  if ('notInBatch' in file)
+    return fault(
+      'infra_error',
+      `grader run ${input.run.id} graded its batch but not this attempt: ${file.notInBatch} holds no results for it (the run's job summary says why, e.g. a checkout that failed); use Re-run to grade it again`,
+    );
   // Only a grading step that succeeded wrote results; anything a failed run uploaded may be a planted file.
   if (conclusion !== 'success' || 'notRead' in file) {
     const uploaded = 'notRead' in file ? file.notRead : 'its results';

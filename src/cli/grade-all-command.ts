@@ -10,9 +10,13 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Assignment, CourseConfig } from '../config/schema.js';
-import { gradeAndScore, writeResultsFile } from '../grading/grade-and-score.js';
-import { type BatchOutcome, gradeBatch } from '../grading/grade-batch.js';
-import { timingSensitive } from '../grading/timing-sensitive.js';
+import type { BatchOutcome } from '../grading/grade-batch.js';
+import {
+  type GradedSubmission,
+  gradedSubmission,
+  gradeSubmissions,
+  type SubmissionToGrade,
+} from '../grading/grade-submissions.js';
 import type { AssignmentScore } from '../results/score-types.js';
 import { validateResults } from '../results/validate-results.js';
 import type { CliIO } from './cli-io.js';
@@ -30,17 +34,11 @@ const OPTIONS = {
   'submitted-at': { type: 'string' },
 } as const;
 
-interface Submission {
-  name: string;
-  dir: string;
+interface Submission extends SubmissionToGrade {
   assignment: Assignment;
 }
 
-interface Graded {
-  assignment: string;
-  score: AssignmentScore;
-  checksFailed: number;
-}
+type Graded = GradedSubmission;
 
 /** Runs `mlgrade grade-all`; returns the exit code (0 all graded, 1 some could not be, 2 usage/config). */
 export async function gradeAllCommand(argv: string[], io: CliIO): Promise<number> {
@@ -69,31 +67,25 @@ export async function gradeAllCommand(argv: string[], io: CliIO): Promise<number
   }
 
   const fileOf = (submission: Submission) => path.join(out, `${submission.name}.json`);
-  const outcomes = await gradeBatch(submissions, {
-    concurrency: jobs,
-    done: async (submission) => earlierResult(fileOf(submission), submission),
-    exclusive: (submission) => timingSensitive(submission.assignment),
-    grade: async (submission) => {
-      const { results, score } = await gradeAndScore({
-        course,
-        assignment: submission.assignment,
-        submissionDir: submission.dir,
-        dataDir,
-        submittedAt,
-      });
-      await writeResultsFile(fileOf(submission), results, score);
-      return summarize(submission.assignment.id, score, results.checks);
+  const outcomes = await gradeSubmissions(
+    submissions.map((submission) => ({ ...submission, submittedAt })),
+    {
+      course,
+      dataDir,
+      concurrency: jobs,
+      resultsFile: fileOf,
+      done: async (submission) => earlierResult(fileOf(submission), submission),
+      onProgress: (progress, outcome) => {
+        const eta =
+          progress.done < progress.total
+            ? (progress.elapsed / progress.done) * (progress.total - progress.done)
+            : 0;
+        io.stderr(
+          `[${progress.done}/${progress.total}] ${outcome.name}  ${describe(outcome)}${progress.failed > 0 ? `  (${progress.failed} failed)` : ''}${eta > 0 ? `  eta ${Math.ceil(eta)}s` : ''}\n`,
+        );
+      },
     },
-    onProgress: (progress, outcome) => {
-      const eta =
-        progress.done < progress.total
-          ? (progress.elapsed / progress.done) * (progress.total - progress.done)
-          : 0;
-      io.stderr(
-        `[${progress.done}/${progress.total}] ${outcome.name}  ${describe(outcome)}${progress.failed > 0 ? `  (${progress.failed} failed)` : ''}${eta > 0 ? `  eta ${Math.ceil(eta)}s` : ''}\n`,
-      );
-    },
-  });
+  );
   await writeSummary(out, outcomes);
   const failed = outcomes.filter((outcome) => outcome.status === 'failed');
   const resumed = outcomes.filter((outcome) => outcome.status === 'resumed').length;
@@ -103,18 +95,6 @@ export async function gradeAllCommand(argv: string[], io: CliIO): Promise<number
   for (const outcome of failed)
     if (outcome.status === 'failed') io.stdout(`could not grade ${outcome.name}: ${outcome.error}\n`);
   return failed.length > 0 ? 1 : 0;
-}
-
-function summarize(
-  assignment: string,
-  score: AssignmentScore,
-  checks: readonly { status: string }[],
-): Graded {
-  return {
-    assignment,
-    score,
-    checksFailed: checks.filter((check) => check.status === 'fail' || check.status === 'error').length,
-  };
 }
 
 function describe(outcome: BatchOutcome<Graded>): string {
@@ -134,7 +114,7 @@ async function earlierResult(file: string, submission: Submission): Promise<Grad
   const valid = validateResults(data);
   if (!valid.ok || !data.score || valid.results.submission.path !== submission.dir) return undefined;
   if (valid.results.assignment !== submission.assignment.id) return undefined;
-  return summarize(submission.assignment.id, data.score, valid.results.checks);
+  return gradedSubmission(submission.assignment.id, data.score, valid.results.checks);
 }
 
 /** Expands the paths into submissions; what is not one is listed with the reason. */

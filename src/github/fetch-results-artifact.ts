@@ -1,8 +1,10 @@
 /**
- * Finds and downloads the results artifact of one attempt from a grader run. Artifacts are named
- * `mlgrade-results-<attempt id>` (templates/workflows/mlgrade-grade.yml); the listed size is checked
- * before anything is downloaded, and the download (a redirect to blob storage, which fetch follows
- * without the token) is checked again.
+ * Finds and downloads the results artifact of one attempt from a grader run. The matrix workflow
+ * (templates/workflows/mlgrade-grade.yml) uploads `mlgrade-results-<attempt id>` per attempt; the
+ * batch workflow (mlgrade-grade-batch.yml) uploads one `mlgrade-results-batch` holding
+ * `<attempt id>/mlgrade-results.json` for each attempt it graded. The listed size is checked before
+ * anything is downloaded, and the download (a redirect to blob storage, which fetch follows without
+ * the token) is checked again.
  */
 import type { GitHub } from './github-client.js';
 import {
@@ -15,6 +17,22 @@ import {
 
 /** The largest zip accepted (default 10 MiB; results are a few hundred KiB at most). */
 export const MAX_ARTIFACT_BYTES = 10 * 1024 * 1024;
+
+/** The batch workflow's one artifact for every attempt of the run. */
+export const BATCH_ARTIFACT = 'mlgrade-results-batch';
+
+/**
+ * Limits for a batch artifact of `attempts` attempts: each results file as bounded as alone, the
+ * zip and its entries scaled with the attempts, and never past 256 MiB in all.
+ */
+export function batchLimits(attempts: number): ZipLimits & { maxZipBytes: number } {
+  const count = Math.max(1, attempts);
+  return {
+    ...DEFAULT_ZIP_LIMITS,
+    maxEntries: DEFAULT_ZIP_LIMITS.maxEntries + 4 * count,
+    maxZipBytes: Math.min(256 * 1024 * 1024, MAX_ARTIFACT_BYTES * count),
+  };
+}
 
 /** The artifact name for an attempt. */
 export function artifactName(attemptId: string): string {
@@ -50,6 +68,18 @@ export async function downloadResults(
   artifact: { id: number; size: number; expired: boolean },
   limits: ZipLimits & { maxZipBytes: number } = { ...DEFAULT_ZIP_LIMITS, maxZipBytes: MAX_ARTIFACT_BYTES },
 ): Promise<ResultsArtifact> {
+  return readResultsZip(await downloadArtifactZip(github, owner, repo, artifact, limits.maxZipBytes), limits);
+}
+
+/** Downloads an artifact's zip, refusing one listed or delivered over `maxZipBytes`. */
+export async function downloadArtifactZip(
+  github: GitHub,
+  owner: string,
+  repo: string,
+  artifact: { id: number; size: number; expired: boolean },
+  maxZipBytes: number,
+): Promise<Uint8Array> {
+  const limits = { maxZipBytes };
   if (artifact.expired) throw new ArtifactError('results artifact has expired');
   if (artifact.size > limits.maxZipBytes)
     throw new ArtifactError(`results artifact is ${artifact.size} bytes; the limit is ${limits.maxZipBytes}`);
@@ -59,8 +89,14 @@ export async function downloadResults(
     artifact_id: artifact.id,
     archive_format: 'zip',
   });
-  const bytes = new Uint8Array(data as ArrayBuffer);
+  // Blob storage answers application/zip, which Octokit hands over as bytes; anything it decoded as
+  // text or JSON is not a zip, and reading it as one would only hide why.
+  if (!(data instanceof ArrayBuffer) && !ArrayBuffer.isView(data))
+    throw new ArtifactError(`results artifact download was not a zip (got ${typeof data})`);
+  const bytes = ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : new Uint8Array(data);
   if (bytes.length > limits.maxZipBytes)
     throw new ArtifactError(`results artifact is ${bytes.length} bytes; the limit is ${limits.maxZipBytes}`);
-  return readResultsZip(bytes, limits);
+  return bytes;
 }

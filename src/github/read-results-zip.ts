@@ -42,9 +42,33 @@ export class ArtifactError extends Error {
 
 /** The results file's text and its signature; throws {@link ArtifactError} for anything suspicious or missing. */
 export function readResultsZip(zip: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ResultsArtifact {
+  const read = readEntries(zip, '', limits);
+  if (!read) throw new ArtifactError(`results artifact holds no ${RESULTS_FILE}`);
+  return read;
+}
+
+/**
+ * One attempt's results out of a batch artifact (the grader action's batch mode writes
+ * `<attempt id>/mlgrade-results.json` and its signature for each attempt it graded); undefined when
+ * the batch holds none for this attempt. The whole zip is checked as {@link readResultsZip} checks one:
+ * a single unsafe or oversized entry rejects it, whichever attempt it belongs to.
+ */
+export function readBatchResultsZip(
+  zip: Uint8Array,
+  attemptId: string,
+  limits: ZipLimits,
+): ResultsArtifact | undefined {
+  if (!/^[\w.-]+$/.test(attemptId) || attemptId.startsWith('.'))
+    throw new ArtifactError(`attempt id "${attemptId.slice(0, 100)}" cannot name a batch entry`);
+  return readEntries(zip, `${attemptId}/`, limits);
+}
+
+function readEntries(zip: Uint8Array, prefix: string, limits: ZipLimits): ResultsArtifact | undefined {
+  const resultsName = `${prefix}${RESULTS_FILE}`;
+  const signatureName = `${prefix}${SIGNATURE_FILE}`;
   const wanted = new Map<string, { limit: number; chunks: Uint8Array[]; bytes: number }>([
-    [RESULTS_FILE, { limit: limits.maxResultBytes, chunks: [], bytes: 0 }],
-    [SIGNATURE_FILE, { limit: MAX_SIGNATURE_BYTES, chunks: [], bytes: 0 }],
+    [resultsName, { limit: limits.maxResultBytes, chunks: [], bytes: 0 }],
+    [signatureName, { limit: MAX_SIGNATURE_BYTES, chunks: [], bytes: 0 }],
   ]);
   const found = new Set<string>();
   let entries = 0;
@@ -77,11 +101,11 @@ export function readResultsZip(zip: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_
     problem ??= `not a readable zip: ${(error as Error).message}`;
   }
   if (problem) throw new ArtifactError(`results artifact rejected: ${problem}`);
-  if (!found.has(RESULTS_FILE)) throw new ArtifactError(`results artifact holds no ${RESULTS_FILE}`);
+  if (!found.has(resultsName)) return undefined;
   const text = (name: string) => Buffer.concat(wanted.get(name)!.chunks).toString('utf8');
   return {
-    text: text(RESULTS_FILE),
-    signature: found.has(SIGNATURE_FILE) ? text(SIGNATURE_FILE) : undefined,
+    text: text(resultsName),
+    signature: found.has(signatureName) ? text(signatureName) : undefined,
   };
 }
 

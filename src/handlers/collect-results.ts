@@ -8,11 +8,11 @@
 import { judgeResults, type ResultsFile } from '../attempt/judge-results.js';
 import type { CourseConfig } from '../config/schema.js';
 import { completeCheckRun } from '../github/check-runs.js';
-import { artifactName, downloadResults } from '../github/fetch-results-artifact.js';
+import { artifactName, BATCH_ARTIFACT, downloadResults } from '../github/fetch-results-artifact.js';
 import type { GitHub } from '../github/github-client.js';
 import { graderWorkflow, runNonceOf } from '../github/grader-workflow.js';
 import { upsertComments } from '../github/pr-comment.js';
-import { ArtifactError } from '../github/read-results-zip.js';
+import { ArtifactError, readBatchResultsZip, type ZipLimits } from '../github/read-results-zip.js';
 import { resultsKey } from '../results/results-signature.js';
 import type { Attempt } from '../store/ledger-types.js';
 import type { AppDeps, Log } from './app-deps.js';
@@ -24,6 +24,11 @@ export interface CompletedRun {
   id: number;
   conclusion: string | null;
   artifacts: Map<string, { id: number; size: number; expired: boolean }>;
+  /**
+   * The batch artifact's zip and its limits, downloaded once for all the run's attempts; present
+   * when the run uploaded {@link BATCH_ARTIFACT} (the batch workflow).
+   */
+  batch?: { zip: () => Promise<Uint8Array>; limits: ZipLimits } | undefined;
 }
 
 /** Collects, scores and reports one attempt. */
@@ -75,11 +80,15 @@ export async function collectAttempt(
 async function fetchResultsFile(github: GitHub, run: CompletedRun, attempt: Attempt): Promise<ResultsFile> {
   const name = artifactName(attempt.id);
   const artifact = run.artifacts.get(name);
-  if (!artifact) return { missing: name };
+  if (!artifact && !run.batch) return { missing: name };
   // The grader workflow uploads only after the grading step succeeded: a failed run's artifact is not downloaded.
-  if (run.conclusion !== 'success') return { notRead: name };
+  if (run.conclusion !== 'success') return { notRead: artifact ? name : BATCH_ARTIFACT };
   try {
-    return await downloadResults(github, run.owner, run.repo, artifact);
+    if (artifact) return await downloadResults(github, run.owner, run.repo, artifact);
+    const batch = run.batch!;
+    const zip = await batch.zip();
+    const found = readBatchResultsZip(zip, attempt.id, batch.limits);
+    return found ?? { notInBatch: BATCH_ARTIFACT };
   } catch (error) {
     // A rejected zip is the runner's doing: the results are invalid.
     if (error instanceof ArtifactError) return { unreadable: error.message };

@@ -3,7 +3,13 @@
  * else by the nonce in its run-name), then collect each one. Runs mlgrade did not dispatch are ignored.
  */
 import type { Context } from 'probot';
-import { listRunArtifacts } from '../github/fetch-results-artifact.js';
+import { MAX_BATCH } from '../github/dispatcher.js';
+import {
+  BATCH_ARTIFACT,
+  batchLimits,
+  downloadArtifactZip,
+  listRunArtifacts,
+} from '../github/fetch-results-artifact.js';
 import { installationClient } from '../github/github-client.js';
 import { attemptNonce, graderWorkflow, nonceFromRunName } from '../github/grader-workflow.js';
 import type { Attempt } from '../store/ledger-types.js';
@@ -43,7 +49,24 @@ export async function onWorkflowRunCompleted(
     context.log.warn(`${owner}: course config has errors; results of run ${run.id} stay uncollected`);
     return;
   }
-  const completed = { owner, repo, id: run.id, conclusion: run.conclusion, artifacts };
+  const batchArtifact = artifacts.get(BATCH_ARTIFACT);
+  const limits = batchLimits(attempts.length);
+  let batchZip: Promise<Uint8Array> | undefined;
+  const completed = {
+    owner,
+    repo,
+    id: run.id,
+    conclusion: run.conclusion,
+    artifacts,
+    batch: batchArtifact && {
+      limits,
+      // One download for every attempt of the run, and only when one of them needs it.
+      zip: () => {
+        batchZip ??= downloadArtifactZip(github, owner, repo, batchArtifact, limits.maxZipBytes);
+        return batchZip;
+      },
+    },
+  };
   for (const attempt of open) {
     const current =
       attempt.workflowRunId === run.id
@@ -53,9 +76,17 @@ export async function onWorkflowRunCompleted(
   }
 }
 
-/** A batch found by nonce: every attempt named by an artifact that carries the same nonce. */
+/**
+ * A batch found by nonce: every attempt named by an artifact that carries the same nonce, and every
+ * attempt dispatched under it (`<nonce>.1`, `<nonce>.2`, …; a batch artifact names no attempt).
+ */
 async function attemptsOfNonce(deps: AppDeps, names: Iterable<string>, nonce: string, first: Attempt) {
   const found = new Map([[first.id, first]]);
+  for (let index = 1; index < MAX_BATCH; index++) {
+    const next = await deps.ledger.findByNonce(attemptNonce(nonce, index));
+    if (!next) break;
+    found.set(next.id, next);
+  }
   for (const name of names) {
     const id = name.replace(/^mlgrade-results-/, '');
     if (found.has(id) || id === name) continue;
