@@ -5,6 +5,7 @@
  * policy change; the caller shows the diff and stores the new scores only when asked.
  */
 import type { Assignment, CourseConfig } from '../config/schema.js';
+import { checkInputs } from '../grading/check-inputs.js';
 import { scoreResults } from '../grading/grade-and-score.js';
 import type { Results } from '../results/results-schema.js';
 import type { AssignmentScore, ManualScore } from '../results/score-types.js';
@@ -44,10 +45,27 @@ export interface RescoreDiff {
   changes: CriterionChange[];
 }
 
+/** An attempt whose stored results no longer answer the config: a check must run again. */
+export interface StaleAttempt {
+  attemptId: string;
+  repository: string;
+  sha: string;
+  student: string | null;
+  /** The checks whose inputs changed (or that are new), each with why. */
+  checks: { id: string; why: string }[];
+}
+
 /** The whole rescore: what changes, how many stay, and the stored results it was computed from. */
 export interface ClassRescore {
   diffs: RescoreDiff[];
   unchanged: number;
+  /**
+   * Attempts not rescored because a check's inputs (its options, hidden file pins, the sandbox
+   * limits) changed since they were graded, or a check was added: their checks must run again.
+   */
+  stale: StaleAttempt[];
+  /** Attempts graded before results recorded check inputs: rescored, but a changed check cannot be told. */
+  unverified: number;
   /** Criteria that stored scores name and the config no longer has (their points are dropped). */
   removedCriteria: string[];
   /** The new score of every attempt, for storing. */
@@ -69,9 +87,29 @@ export function rescoreClass(
   }
   const configured = new Set(assignment.rubric.map((criterion) => criterion.id));
   const removed = new Set<string>();
-  const result: ClassRescore = { diffs: [], unchanged: 0, removedCriteria: [], scores: new Map() };
+  const result: ClassRescore = {
+    diffs: [],
+    unchanged: 0,
+    stale: [],
+    unverified: 0,
+    removedCriteria: [],
+    scores: new Map(),
+  };
+  const current = new Map(assignment.checks.map((spec) => [spec.id, checkInputs(spec, course)]));
   for (const row of rows) {
     const { attempt } = row;
+    const { changed, unverifiable } = changedChecks(current, row.results);
+    if (changed.length > 0) {
+      result.stale.push({
+        attemptId: attempt.id,
+        repository: attempt.repository,
+        sha: attempt.sha,
+        student: attempt.studentLogin,
+        checks: changed,
+      });
+      continue;
+    }
+    if (unverifiable) result.unverified++;
     // Regrades are not new submissions: the late policy applies at the commit's first one.
     const submittedAt =
       attempt.trigger === 'push' || attempt.trigger === 'pull_request'
@@ -108,6 +146,25 @@ export function rescoreClass(
   }
   result.removedCriteria = [...removed].sort();
   return result;
+}
+
+/**
+ * The checks of the config whose stored outcome no longer applies: new ones, and those whose recorded
+ * inputs differ. `unverifiable` when the results predate recorded inputs (nothing to compare with).
+ */
+function changedChecks(
+  current: Map<string, string>,
+  results: Results,
+): { changed: { id: string; why: string }[]; unverifiable: boolean } {
+  const stored = new Map(results.checks.map((check) => [check.id, check]));
+  const changed: { id: string; why: string }[] = [];
+  for (const [id, inputs] of current) {
+    const check = stored.get(id);
+    if (!check) changed.push({ id, why: 'the check is new: these results never ran it' });
+    else if (check.inputs !== undefined && check.inputs !== inputs)
+      changed.push({ id, why: 'its options, hidden files or sandbox limits changed since it ran' });
+  }
+  return { changed, unverifiable: results.checks.every((check) => check.inputs === undefined) };
 }
 
 function criterionChanges(before: AssignmentScore, after: AssignmentScore): CriterionChange[] {

@@ -2,7 +2,9 @@
  * `mlgrade rescore --config FILE --assignment ID [--apply] [--json]`: scores every graded attempt of an
  * assignment again from the results stored in the ledger, after a rubric or policy change, without
  * running any check. Prints who gains or loses points and why; stores the new scores only with
- * `--apply`. Criteria the config no longer has are named, never dropped silently.
+ * `--apply`. Criteria the config no longer has are named, never dropped silently. Attempts whose
+ * checks changed inputs since they ran (options, hidden file pins, sandbox limits; or a new check)
+ * are not rescored from results that no longer answer the config: they are listed for a regrade.
  */
 import { type ClassRescore, rescoreClass } from '../attempt/rescore-class.js';
 import type { Assignment, CourseConfig } from '../config/schema.js';
@@ -46,7 +48,7 @@ export async function rescoreCommand(
     }
     if (values.json)
       io.stdout(
-        `${JSON.stringify({ applied: values.apply === true, ...summary(rescore), diffs: rescore.diffs }, null, 2)}\n`,
+        `${JSON.stringify({ applied: values.apply === true, ...summary(rescore), diffs: rescore.diffs, stale: rescore.stale }, null, 2)}\n`,
       );
     else io.stdout(report(rescore, rows.length, values.apply === true, describeLedger(values.ledger, env)));
     return 0;
@@ -76,6 +78,8 @@ function summary(rescore: ClassRescore) {
   return {
     changed: rescore.diffs.length,
     unchanged: rescore.unchanged,
+    needRerun: rescore.stale.length,
+    unverified: rescore.unverified,
     gains,
     losses,
     removedCriteria: rescore.removedCriteria,
@@ -100,12 +104,28 @@ function report(rescore: ClassRescore, total: number, applied: boolean, where: s
     });
     lines.push(formatTable(['repository', 'commit', 'points', 'change', 'criteria'], rows).trimEnd(), '');
   }
+  if (rescore.stale.length > 0) {
+    const rows = rescore.stale.map((stale) => [
+      stale.repository,
+      stale.sha.slice(0, 7),
+      stale.checks.map((check) => `${check.id}: ${check.why}`).join('; '),
+    ]);
+    lines.push(
+      `${rescore.stale.length} attempt${rescore.stale.length === 1 ? '' : 's'} not rescored: a check's inputs changed since ${rescore.stale.length === 1 ? 'it was' : 'they were'} graded, so ${rescore.stale.length === 1 ? 'its' : 'their'} stored results no longer answer the config. Grade ${rescore.stale.length === 1 ? 'it' : 'them'} again (mlgrade grade-all, or Regrade on the check run):`,
+      formatTable(['repository', 'commit', 'checks to run again'], rows).trimEnd(),
+      '',
+    );
+  }
+  if (rescore.unverified > 0)
+    lines.push(
+      `${rescore.unverified} attempt${rescore.unverified === 1 ? ' was' : 's were'} graded before results recorded check inputs: rescored from ${rescore.unverified === 1 ? 'its' : 'their'} stored results as they are (a changed check option cannot be told for ${rescore.unverified === 1 ? 'it' : 'them'}).`,
+    );
   if (removedCriteria.length > 0)
     lines.push(
       `Stored scores name criteria the config no longer has: ${removedCriteria.join(', ')}; their points are dropped from the new scores.`,
     );
   lines.push(
-    `${total} graded attempt${total === 1 ? '' : 's'}: ${changed} change (${gains} gain, ${losses} lose points), ${unchanged} unchanged. No check was run.`,
+    `${total} graded attempt${total === 1 ? '' : 's'}: ${changed} change (${gains} gain, ${losses} lose points), ${unchanged} unchanged${rescore.stale.length > 0 ? `, ${rescore.stale.length} need their checks run again` : ''}. No check was run.`,
   );
   lines.push(
     applied

@@ -18,6 +18,7 @@ import type { Assignment, CheckSpecConfig, CourseConfig } from '../config/schema
 import { mlgradeVersion } from '../package-root.js';
 import { type CheckResult, RESULTS_SCHEMA_VERSION, type Results } from '../results/results-schema.js';
 import { toCheckResult } from './cap-check-result.js';
+import { checkInputs } from './check-inputs.js';
 
 /** What to grade and where. */
 export interface GradeRequest {
@@ -46,7 +47,7 @@ export async function gradeSubmission(request: GradeRequest): Promise<Results> {
   const versions: Record<string, string> = {};
   for (const spec of request.assignment.checks) {
     const { result, environment } = await runOne(spec, context);
-    checks.push(result);
+    checks.push({ ...result, inputs: checkInputs(spec, request.course) });
     // Model checks report their inference backend; the first one to name a field wins.
     ranOn.backend ??= environment?.backend;
     ranOn.device ??= environment?.device;

@@ -74,6 +74,13 @@ export const CheckResultSchema = Type.Object(
     logs: Text(MAX_LOG_CHARS, 'Tail of the check log.'),
     logsTruncated: Type.Boolean(),
     durationMs: Type.Number({ minimum: 0 }),
+    inputs: Type.Optional(
+      Type.String({
+        pattern: '^sha256:[0-9a-f]{64}$',
+        description:
+          "Fingerprint of the check's spec and the course's sandbox limits as graded; a rescore compares it with the config to tell whether the check must run again.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -64,6 +64,13 @@ beforeAll(async () => {
   await writeFile(changedConfig, stringify(yaml));
 }, 120_000);
 
+async function storedPoints() {
+  const ledger = await openLedger({ dataDir: ledgerDir, databaseUrl: '' });
+  const stored = await ledger.listAssignmentResults('milestone-4');
+  await ledger.close();
+  return stored.map((row) => [row.attempt.studentLogin, row.score.points]);
+}
+
 const rescore = (...more: string[]) =>
   runCli([
     'rescore',
@@ -115,6 +122,43 @@ describe('mlgrade rescore', () => {
 
     const again = await rescore();
     expect(again.stdout).toContain('2 graded attempts: 0 change (0 gain, 0 lose points), 2 unchanged.');
+  });
+
+  it('does not rescore from results whose check inputs changed: it lists them for a regrade and stores nothing for them', async () => {
+    // The hidden test set moves to another file and a check's title changes: the title is display
+    // only, the labels file is an input of the check, so its stored outcome no longer answers the config.
+    const yaml = parse(await readFile(changedConfig, 'utf8'));
+    const m4 = yaml.assignments.find((a: { id: string }) => a.id === 'milestone-4');
+    const test = m4.checks.find((c: { id: string }) => c.id === 'cifar10-test');
+    test.labels = 'cifar10-test-labels-v2.csv';
+    m4.checks.find((c: { id: string }) => c.id === 'deliverables').title = 'What to hand in';
+    const rerunConfig = path.join(dir, 'mlgrade-rerun.yml');
+    await writeFile(rerunConfig, stringify(yaml));
+    const before = await storedPoints();
+
+    const result = await runCli([
+      'rescore',
+      '--config',
+      rerunConfig,
+      '--assignment',
+      'milestone-4',
+      '--ledger',
+      ledgerDir,
+      '--apply',
+    ]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "2 attempts not rescored: a check's inputs changed since they were graded",
+    );
+    expect(result.stdout).toMatch(
+      /ml-course\/m4-ada\s+ddddddd\s+cifar10-test: its options, hidden files or sandbox limits changed since it ran/,
+    );
+    expect(result.stdout).not.toContain('deliverables:');
+    expect(result.stdout).toContain(
+      '0 change (0 gain, 0 lose points), 0 unchanged, 2 need their checks run again',
+    );
+    expect(await storedPoints()).toEqual(before);
   });
 
   it('needs the assignment and a valid config', async () => {
