@@ -30,8 +30,11 @@ export interface RunCgroup {
   mechanism: 'cgroup v2' | 'cgroup v1';
   /** `cgroup.procs` files the run's first process writes its pid to before exec. */
   procsFiles: string[];
-  /** Kills everything still in the cgroup, reads what the bounds caught, removes it. */
-  finish(): Promise<TreeLimits>;
+  /**
+   * Kills everything still in the cgroup and waits until it is empty, reads what the bounds caught,
+   * removes it; `killed` is how many processes were still in it.
+   */
+  finish(): Promise<{ limits: TreeLimits; killed: number }>;
 }
 
 /** Where this process's cgroups are, as read from /proc (exported for tests). */
@@ -153,20 +156,25 @@ async function createV1(
     await rmdir(memory).catch(() => undefined);
     throw error;
   }
-  const finish = async (): Promise<TreeLimits> => {
-    await killAll([memory, pids]);
-    const oom = await readFile(path.join(memory, 'memory.oom_control'), 'utf8').catch(() => '');
-    const events = await readFile(path.join(pids, 'pids.events'), 'utf8').catch(() => '');
-    const peak = await readFile(path.join(memory, 'memory.max_usage_in_bytes'), 'utf8').catch(() => '');
+  const finish = async () => {
+    const killed = await killAll([memory, pids]);
+    const [oom, events, peak] = await Promise.all(
+      [
+        path.join(memory, 'memory.oom_control'),
+        path.join(pids, 'pids.events'),
+        path.join(memory, 'memory.max_usage_in_bytes'),
+      ].map((file) => readFile(file, 'utf8').catch(() => '')),
+    );
     await removeAll([memory, pids]);
-    return {
+    const limits: TreeLimits = {
       mechanism: 'cgroup v1',
       memoryMb,
       processes,
-      oomKills: counter(oom, 'oom_kill'),
-      forksRefused: counter(events, 'max'),
-      ...(peak.trim() ? { peakBytes: Number(peak) } : {}),
+      oomKills: counter(oom!, 'oom_kill'),
+      forksRefused: counter(events!, 'max'),
+      ...(peak!.trim() ? { peakBytes: Number(peak) } : {}),
     };
+    return { limits, killed };
   };
   return {
     mechanism: 'cgroup v1' as const,
@@ -191,34 +199,47 @@ async function createV2(own: string, name: string, memoryMb: number, processes: 
     await rmdir(dir).catch(() => undefined);
     throw error;
   }
-  const finish = async (): Promise<TreeLimits> => {
-    await writeFile(path.join(dir, 'cgroup.kill'), '1').catch(() => killAll([dir]));
+  const finish = async () => {
+    const killed = (await members([dir])).size;
+    await writeFile(path.join(dir, 'cgroup.kill'), '1').catch(() => undefined);
     await killAll([dir]);
-    const memoryEvents = await readFile(path.join(dir, 'memory.events'), 'utf8').catch(() => '');
-    const pidsEvents = await readFile(path.join(dir, 'pids.events'), 'utf8').catch(() => '');
-    const peak = await readFile(path.join(dir, 'memory.peak'), 'utf8').catch(() => '');
+    const [memoryEvents, pidsEvents, peak] = await Promise.all(
+      ['memory.events', 'pids.events', 'memory.peak'].map((file) =>
+        readFile(path.join(dir, file), 'utf8').catch(() => ''),
+      ),
+    );
     await removeAll([dir]);
-    return {
+    const limits: TreeLimits = {
       mechanism: 'cgroup v2',
       memoryMb,
       processes,
-      oomKills: counter(memoryEvents, 'oom_kill'),
-      forksRefused: counter(pidsEvents, 'max'),
-      ...(peak.trim() ? { peakBytes: Number(peak) } : {}),
+      oomKills: counter(memoryEvents!, 'oom_kill'),
+      forksRefused: counter(pidsEvents!, 'max'),
+      ...(peak!.trim() ? { peakBytes: Number(peak) } : {}),
     };
+    return { limits, killed };
   };
   return { mechanism: 'cgroup v2' as const, procsFiles: [path.join(dir, 'cgroup.procs')], finish };
 }
 
-/** SIGKILLs every process listed in the cgroups until they are empty (bounded). */
-async function killAll(dirs: string[]) {
+/** Pids listed in the cgroups' `cgroup.procs`. */
+async function members(dirs: string[]): Promise<Set<number>> {
+  const lists = await Promise.all(
+    dirs.map((dir) => readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '')),
+  );
+  return new Set(lists.flatMap((text) => text.split('\n').filter(Boolean).map(Number)));
+}
+
+/**
+ * SIGKILLs every process listed in the cgroups until they are empty (bounded); returns how many
+ * were listed at first.
+ */
+async function killAll(dirs: string[]): Promise<number> {
+  let first: number | undefined;
   for (let round = 0; round < 50; round++) {
-    const pids = new Set<number>();
-    for (const dir of dirs) {
-      const text = await readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '');
-      for (const pid of text.split('\n').filter(Boolean)) pids.add(Number(pid));
-    }
-    if (pids.size === 0) return;
+    const pids = await members(dirs);
+    first ??= pids.size;
+    if (pids.size === 0) break;
     for (const pid of pids) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -228,6 +249,7 @@ async function killAll(dirs: string[]) {
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  return first ?? 0;
 }
 
 /** rmdir, retried while the kernel finishes reaping the last processes. */

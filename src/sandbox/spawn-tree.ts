@@ -85,11 +85,13 @@ export function spawnTree(setup: TreeSetup) {
     const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timer);
       kill();
-      const leftover = setup.uid === undefined ? 0 : await sweepUid(setup.uid);
-      const limits =
+      const swept = sweepsUid(setup) ? await sweepUid(setup.uid!) : 0;
+      const tree =
         'unavailable' in setup.cgroup
-          ? rlimitOnly(policy.memoryMb, policy.processes, setup.cgroup.unavailable)
+          ? { limits: rlimitOnly(policy.memoryMb, policy.processes, setup.cgroup.unavailable), killed: 0 }
           : await setup.cgroup.finish();
+      const { limits } = tree;
+      const leftover = swept + tree.killed;
       resolve({
         mode: setup.mode,
         runtime: setup.runtime,
@@ -116,4 +118,18 @@ export function spawnTree(setup: TreeSetup) {
     return done;
   };
   return { done, stop };
+}
+
+/**
+ * Whether the tree needs the /proc sweep by uid once it has ended. Under bubblewrap the run has its
+ * own pid namespace (`--unshare-pid`, `--die-with-parent`): when the namespace's init ends, the
+ * kernel SIGKILLs every process in it, so nothing of the run outlives it. The kill is asynchronous
+ * to bubblewrap's own exit, though, and the cgroup kill is what waits for the tree to be gone: so
+ * the sweep is skipped only when both hold. unshare (whose init is the student's shell), mode none
+ * (no namespace at all) and any run without a cgroup keep it; without a dedicated uid there is
+ * nothing to sweep by.
+ */
+export function sweepsUid(setup: Pick<TreeSetup, 'mode' | 'uid' | 'cgroup'>): boolean {
+  if (setup.uid === undefined) return false;
+  return !(setup.mode === 'bwrap' && !('unavailable' in setup.cgroup));
 }
