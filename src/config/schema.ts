@@ -312,6 +312,12 @@ export function buildConfigSchema(checkSpecs: ReadonlyMap<string, TSchema>) {
                 'The roster in the config repository (CSV or YAML; docs/lms.md#roster). Default: `.github/mlgrade-roster.csv`, else `.github/mlgrade-roster.yml`.',
             }),
           ),
+          rescore_on_change: Type.Optional(
+            Type.Union([Type.Literal('off'), Type.Literal('preview'), Type.Literal('apply')], {
+              description:
+                'What the app does when this config changes on the default branch: `off` (default) nothing; `preview` rescores every graded attempt from its stored results and shows who gains or loses on a check run on the config commit, with an Apply button for instructors; `apply` also stores and publishes the new scores at once (docs/lms.md#rescoring-after-a-rubric-change).',
+            }),
+          ),
           sandbox: Type.Optional(
             Type.Object(SandboxSpecSchema.properties, {
               additionalProperties: false,

@@ -8,6 +8,7 @@ import { isInstructor } from '../course/is-instructor.js';
 import { REGRADE_ACTION } from '../github/check-runs.js';
 import { installationClient } from '../github/github-client.js';
 import type { AppDeps } from './app-deps.js';
+import { onRescoreApply, RESCORE_APPLY_ACTION } from './config-rescore.js';
 import { startAttempts } from './start-attempts.js';
 
 /** Handles check_run.rerequested and check_run.requested_action. */
@@ -19,6 +20,12 @@ export async function onCheckRunRequest(
   const checkRun = payload.check_run;
   const repository = payload.repository.full_name;
   const isRegrade = payload.action === 'requested_action';
+  if (isRegrade && payload.requested_action?.identifier === RESCORE_APPLY_ACTION.identifier) {
+    const request = context as Context<'check_run.requested_action'>;
+    // The button answers at once; the rescore's writes happen after the webhook is answered.
+    deps.tasks.run(() => onRescoreApply(deps, request));
+    return;
+  }
   if (isRegrade && payload.requested_action?.identifier !== REGRADE_ACTION.identifier) {
     context.log.info(
       `${repository}: requested action "${payload.requested_action?.identifier}" is not mlgrade's`,

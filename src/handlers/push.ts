@@ -2,6 +2,7 @@
 import type { Context } from 'probot';
 import { installationClient } from '../github/github-client.js';
 import type { AppDeps } from './app-deps.js';
+import { rescoreAfterConfigChange } from './config-rescore.js';
 import { startAttempts } from './start-attempts.js';
 
 /** Handles one push event. */
@@ -12,6 +13,13 @@ export async function onPush(deps: AppDeps, context: Context<'push'>): Promise<v
   if (deps.courses.isConfigRepository(owner, payload.repository.name)) {
     deps.courses.invalidate(owner);
     context.log.info(`${repository}: config repository changed; course config will be re-read`);
+    const defaultBranch = `refs/heads/${payload.repository.default_branch}`;
+    if (payload.ref !== defaultBranch || payload.deleted || !payload.after) return;
+    if (!(await deps.ledger.recordDelivery(context.id, 'push'))) return;
+    const github = await installationClient(context.octokit, context.payload.installation?.id, deps.wrap);
+    const commit = { owner, repo: payload.repository.name, sha: payload.after };
+    // Rescoring a class can take minutes of throttled writes: after the webhook is answered.
+    deps.tasks.run(() => rescoreAfterConfigChange(deps, github, commit, context.log));
     return;
   }
   if (payload.deleted || !payload.after || /^0+$/.test(payload.after)) {

@@ -227,8 +227,9 @@ describe('push', () => {
     mockToken();
     mockConfig();
     const before = await app.deps.courses.get(await tokenClient(app), 'ml-course');
-    await deliver(app, 'push', fixture('push.config-repository'));
+    // The push re-reads the config at once (to see whether it asks for a rescore; it does not).
     mockConfig();
+    await deliver(app, 'push', fixture('push.config-repository'));
     const after = await app.deps.courses.get(await tokenClient(app), 'ml-course');
     expect(after).not.toBe(before);
   });
