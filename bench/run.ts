@@ -17,6 +17,7 @@ const BENCHMARKS = [
   './github-loop.js',
   './rescore.js',
   './grade-all.js',
+  './grade-all-class.js',
   './results-validator.js',
 ];
 
