@@ -6,10 +6,13 @@
  * mounted the same way.
  */
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { isInside } from '../files/path-inside.js';
+import { fileIdentity, findOnPath, readHostCache, writeHostCache } from './host-cache.js';
 
 const run = promisify(execFile);
 
@@ -68,7 +71,7 @@ async function findRuntime(declared: string): Promise<ResolvedRuntime> {
     path: [],
   };
   const interpreter = await interpreterFor(declared);
-  const facts = await askPython(interpreter, declared);
+  const facts = await pythonFacts(interpreter, declared);
   if (facts) {
     found.python = facts.executable;
     found.version = facts.version;
@@ -121,6 +124,94 @@ interface PythonFacts {
   prefix: string;
   basePrefix: string;
   version: string;
+}
+
+/** What a cached answer is kept with: the facts, and the real interpreter they name as it was then. */
+interface CachedFacts {
+  facts: PythonFacts;
+  real: { mtimeMs: number; size: number };
+}
+
+/**
+ * The interpreter's facts, from the cross-process cache when this very interpreter answered before,
+ * else by asking it. The key is the interpreter file's real path, mtime and size (an upgrade or a
+ * new venv at the same path changes them); a wrapper script (a pyenv shim, a conda launcher) picks
+ * its Python from its environment and working directory, so for one those are part of the key too.
+ * A hit also needs the real interpreter it named to be unchanged.
+ */
+async function pythonFacts(interpreter: string, declared: string): Promise<PythonFacts | undefined> {
+  const found = await findOnPath(interpreter);
+  const file = found ? await fileIdentity(found) : undefined;
+  if (!file) return askPython(interpreter, declared);
+  // The path as invoked, too: a venv's python3 is a symlink to its base's, and its prefix comes from
+  // where it was invoked (the pyvenv.cfg beside it), so two venvs share the real file.
+  const invoked = path.resolve(found!);
+  const slot = `${declared}\0${invoked}`;
+  const key = {
+    declared,
+    invoked,
+    interpreter: file,
+    uid: process.getuid?.(),
+    ...((await isScript(file.path)) ? await wrapperContext() : {}),
+  };
+  const cached = await readHostCache('python-runtime', slot, key, isCachedFacts);
+  if (cached) {
+    const real = await fileIdentity(cached.facts.realExecutable);
+    if (real?.mtimeMs === cached.real.mtimeMs && real.size === cached.real.size) return cached.facts;
+  }
+  const facts = await askPython(interpreter, declared);
+  const real = facts && (await fileIdentity(facts.realExecutable));
+  if (facts && real)
+    await writeHostCache('python-runtime', slot, key, {
+      facts,
+      real: { mtimeMs: real.mtimeMs, size: real.size },
+    });
+  return facts;
+}
+
+/**
+ * What a wrapper script may choose its Python by: the working directory, the environment, and the
+ * version files pyenv reads (`.python-version` from the working directory up, its global `version`).
+ */
+async function wrapperContext() {
+  const cwd = process.cwd();
+  const versionFiles = [path.join(process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv'), 'version')];
+  for (let dir = cwd; ; dir = path.dirname(dir)) {
+    versionFiles.push(path.join(dir, '.python-version'));
+    if (dir === path.dirname(dir)) break;
+  }
+  const versions = await Promise.all(versionFiles.map((file) => fileIdentity(file)));
+  return { cwd, env: environmentDigest(), versions: versions.map((found) => found ?? null) };
+}
+
+/** A digest of the whole environment: keyed on, never stored (it may hold tokens). */
+function environmentDigest(): string {
+  const entries = Object.entries(process.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify(entries)).digest('hex');
+}
+
+/** A file that starts with `#!`: a wrapper whose answer may depend on more than itself. */
+async function isScript(file: string): Promise<boolean> {
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer.toString('latin1') === '#!';
+  } finally {
+    await handle.close();
+  }
+}
+
+function isCachedFacts(value: unknown): value is CachedFacts {
+  const { facts, real } = (value ?? {}) as Partial<CachedFacts>;
+  const strings = ['executable', 'realExecutable', 'prefix', 'basePrefix', 'version'] as const;
+  return (
+    typeof facts === 'object' &&
+    facts !== null &&
+    strings.every((name) => typeof facts[name] === 'string' && facts[name].length > 0) &&
+    typeof real?.mtimeMs === 'number' &&
+    typeof real.size === 'number'
+  );
 }
 
 /** Asks the interpreter (trusted: it is the runner's) where it and its packages live. */

@@ -3,7 +3,10 @@
  * `unshare`, else none. A config that asks for `auto` never silently runs unsandboxed.
  */
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import { promisify } from 'node:util';
+import { fileIdentity, findOnPath, readHostCache, writeHostCache } from './host-cache.js';
 import type { SandboxPolicy } from './sandbox-spec.js';
 
 const run = promisify(execFile);
@@ -21,14 +24,61 @@ export class SandboxUnavailableError extends Error {
 
 const probes = new Map<SandboxMode, Promise<boolean>>();
 
-/** True when `mode` works on this machine (probed once per process with a trivial command). */
+/**
+ * True when `mode` works on this machine: probed once per process with a trivial command, or known
+ * from an earlier process's probe under the same key (see {@link probeKey}).
+ */
 export function modeWorks(mode: SandboxMode): Promise<boolean> {
   let probe = probes.get(mode);
   if (!probe) {
-    probe = probeMode(mode);
+    probe = cachedProbe(mode);
     probes.set(mode, probe);
   }
   return probe;
+}
+
+/** Sysctls that decide whether unprivileged user namespaces (bubblewrap without root) work. */
+const USERNS_SYSCTLS = [
+  '/proc/sys/user/max_user_namespaces',
+  '/proc/sys/kernel/unprivileged_userns_clone',
+  '/proc/sys/kernel/apparmor_restrict_unprivileged_userns',
+];
+
+/**
+ * What a probe's answer depends on: the tool's binary (real path, mtime, size), the uid, the kernel
+ * release and the user-namespace sysctls; under unshare also `mount`, which its setup script needs.
+ */
+async function probeKey(mode: SandboxMode) {
+  const tools = mode === 'bwrap' ? ['bwrap'] : mode === 'unshare' ? ['unshare', 'mount'] : [];
+  const identities = await Promise.all(
+    tools.map(async (tool) => {
+      const found = await findOnPath(tool);
+      return (found && (await fileIdentity(found))) ?? null;
+    }),
+  );
+  const sysctls = await Promise.all(
+    USERNS_SYSCTLS.map((file) =>
+      readFile(file, 'utf8').then(
+        (text) => text.trim(),
+        () => null,
+      ),
+    ),
+  );
+  return { mode, tools: identities, uid: process.getuid?.(), kernel: os.release(), sysctls };
+}
+
+/**
+ * Only a working mode is remembered: a failed probe (perhaps a timeout on a busy machine) is tried
+ * again by the next process rather than sending every later run to a weaker mechanism.
+ */
+async function cachedProbe(mode: SandboxMode): Promise<boolean> {
+  if (mode === 'none') return probeMode(mode);
+  const key = await probeKey(mode);
+  if (key.tools.includes(null)) return probeMode(mode);
+  if (await readHostCache('sandbox-mode', mode, key, (value): value is true => value === true)) return true;
+  const works = await probeMode(mode);
+  if (works) await writeHostCache('sandbox-mode', mode, key, true);
+  return works;
 }
 
 async function probeMode(mode: SandboxMode): Promise<boolean> {
