@@ -13,3 +13,6 @@ try {
   throw error;
 }
 process.exitCode = await cli.main(process.argv.slice(2));
+// The command is done. Work it gave up on (a submission grade-all failed as hung) must not keep the
+// terminal waiting: anything still running is cut off shortly after. The timer itself keeps nothing alive.
+setTimeout(() => process.exit(), 2000).unref();

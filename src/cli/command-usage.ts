@@ -141,6 +141,8 @@ Options:
                        (default: each by its directory name's repository pattern)
   --data DIR           hidden data directory (default: course.data_dir)
   --jobs N             submissions graded at once (default: the number of CPUs)
+  --timeout-minutes M  a submission still grading after M minutes is failed as
+                       hung and the rest go on (default 30)
   --submitted-at ISO   submission time for the late policy, for all of them
 
 Exit codes: 0 all graded, 1 some could not be graded (see the summary), 2 usage or config error.

@@ -31,6 +31,7 @@ const OPTIONS = {
   assignment: { type: 'string' },
   data: { type: 'string' },
   jobs: { type: 'string' },
+  'timeout-minutes': { type: 'string' },
   'submitted-at': { type: 'string' },
 } as const;
 
@@ -51,6 +52,9 @@ export async function gradeAllCommand(argv: string[], io: CliIO): Promise<number
   const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1)
     throw new UsageError(`--jobs ${values.jobs}: give a whole number of at least 1`);
+  const timeoutMinutes = values['timeout-minutes'] === undefined ? 30 : Number(values['timeout-minutes']);
+  if (!(timeoutMinutes > 0))
+    throw new UsageError(`--timeout-minutes ${values['timeout-minutes']}: give a number of minutes above 0`);
   const submittedAt = values['submitted-at'] === undefined ? undefined : new Date(values['submitted-at']);
   if (submittedAt && Number.isNaN(submittedAt.getTime()))
     throw new UsageError(`--submitted-at "${values['submitted-at']}" is not an ISO date-time`);

@@ -39,6 +39,16 @@ export interface BatchOptions<I extends BatchItem, R> {
    * latency: a concurrent grading would slow them and cost the student points.
    */
   exclusive?: (item: I) => boolean;
+  /**
+   * Longest one item may take (ms). Past it the item is failed as hung and its place goes to the
+   * next; whatever it was doing is left to its own limits (sandbox timeouts, inference budgets).
+   */
+  timeoutMs?: number;
+}
+
+/** An item that did not finish within {@link BatchOptions.timeoutMs}. */
+export class ItemTimeoutError extends Error {
+  override name = 'ItemTimeoutError';
 }
 
 /** Lets ordinary items run together and an exclusive one alone; a waiting exclusive item goes first. */
@@ -109,10 +119,29 @@ async function one<I extends BatchItem, R>(item: I, options: BatchOptions<I, R>)
   if (earlier !== undefined) return { name: item.name, status: 'resumed', result: earlier };
   const start = performance.now();
   try {
-    const result = await options.grade(item);
+    const result = await withTimeout(options.grade(item), options.timeoutMs);
     return { name: item.name, status: 'graded', result, seconds: (performance.now() - start) / 1000 };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { name: item.name, status: 'failed', error: message, seconds: (performance.now() - start) / 1000 };
   }
+}
+
+/** `work`, or an {@link ItemTimeoutError} after `ms` (the timer never keeps the process alive). */
+function withTimeout<R>(work: Promise<R>, ms: number | undefined): Promise<R> {
+  if (ms === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ItemTimeoutError(
+            `did not finish within ${Math.round(ms / 1000)} s (a check hung); the others went on`,
+          ),
+        ),
+      ms,
+    );
+    timer.unref();
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }

@@ -48,7 +48,12 @@ export interface GradeSubmissionsOptions<S extends SubmissionToGrade> {
   /** Before grading: why this submission cannot be graded (a missing checkout), or undefined. */
   refuse?: (submission: S) => Promise<string | undefined>;
   onProgress?: (progress: BatchProgress, outcome: BatchOutcome<GradedSubmission>) => void;
+  /** Longest one submission may take (default 30 minutes); past it, it is failed as hung. */
+  timeoutMs?: number;
 }
+
+/** The default time limit for one submission in a batch. */
+export const DEFAULT_SUBMISSION_TIMEOUT_MS = 30 * 60 * 1000;
 
 /** Grades every submission; outcomes come back in the submissions' order. */
 export function gradeSubmissions<S extends SubmissionToGrade>(
@@ -58,6 +63,7 @@ export function gradeSubmissions<S extends SubmissionToGrade>(
   const { course, dataDir } = options;
   return gradeBatch(submissions, {
     concurrency: options.concurrency,
+    timeoutMs: options.timeoutMs ?? DEFAULT_SUBMISSION_TIMEOUT_MS,
     ...(options.done ? { done: options.done } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     exclusive: (submission) => timingSensitive(submission.assignment),

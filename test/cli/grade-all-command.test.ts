@@ -101,5 +101,17 @@ describe('mlgrade grade-all', () => {
     const empty = await tempDir();
     const none = await runCli(['grade-all', empty, '--config', EXAMPLE_CONFIG, '--out', out]);
     expect(none.code).toBe(2);
+    const zero = await runCli([
+      'grade-all',
+      classDir,
+      '--config',
+      EXAMPLE_CONFIG,
+      '--out',
+      out,
+      '--timeout-minutes',
+      '0',
+    ]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--timeout-minutes 0: give a number of minutes above 0');
   });
 });

@@ -51,6 +51,40 @@ describe('gradeBatch', () => {
     ]);
   });
 
+  it('fails an item that hangs past the time limit, and the rest go on', async () => {
+    const outcomes = await gradeBatch(items(['a', 'hangs', 'b', 'c']), {
+      concurrency: 2,
+      timeoutMs: 50,
+      grade: ({ name }) => (name === 'hangs' ? new Promise<string>(() => {}) : Promise.resolve(name)),
+    });
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['graded', 'failed', 'graded', 'graded']);
+    expect(outcomes[1]).toMatchObject({
+      error: expect.stringContaining('did not finish within 0 s (a check hung)'),
+    });
+  });
+
+  it('resumes twice: each run grades only what the runs before it left', async () => {
+    const finished = new Map<string, string>();
+    const graded: string[][] = [];
+    // Each run is interrupted after grading two items (the third throws as a kill would stop it).
+    for (let run = 0; run < 3; run++) {
+      const now: string[] = [];
+      await gradeBatch(items(['a', 'b', 'c', 'd', 'e']), {
+        concurrency: 1,
+        done: async ({ name }) => finished.get(name),
+        grade: async ({ name }) => {
+          if (now.length === 2) throw new Error('interrupted');
+          now.push(name);
+          finished.set(name, name.toUpperCase());
+          return name.toUpperCase();
+        },
+      });
+      graded.push(now);
+    }
+    expect(graded).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    expect([...finished.keys()].sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
   it('runs an exclusive item alone', async () => {
     const log: string[] = [];
     let running = 0;
