@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { resolveInside } from '../files/input-files.js';
 import { createRunCgroup, joinCgroupArgv } from './cgroup-limits.js';
-import { type DiskQuota, mountDiskQuota, unmountDiskQuota } from './disk-quota.js';
+import { acquireRunRoot, type DiskQuota, releaseRunRoot } from './disk-quota.js';
 import { cudaVisibleDevices, describeDevice, gpuDevices } from './gpu-devices.js';
 import { describeRuntime, type ResolvedRuntime, resolveRuntime } from './resolve-runtime.js';
 import { ensureRuntimeReady, needsPreflight } from './runtime-preflight.js';
@@ -78,17 +78,20 @@ export async function runSandboxed(request: SandboxRequest) {
 }
 
 async function launch(request: SandboxRequest, mode: SandboxMode, runtime: ResolvedRuntime) {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-sandbox-'));
+  const { policy } = request;
+  const { root, disk } =
+    mode === 'none'
+      ? {
+          root: await mkdtemp(path.join(os.tmpdir(), 'mlgrade-sandbox-')),
+          disk: { unavailable: 'sandbox mode none' },
+        }
+      : await acquireRunRoot(policy.diskMb);
   const workDir = path.join(root, 'work');
   const uid = process.getuid?.() === 0 && mode !== 'none' ? dedicatedUid() : undefined;
   const devices = await gpuDevices(request.policy.gpus);
-  const { policy } = request;
-  const disk =
-    mode === 'none' ? { unavailable: 'sandbox mode none' } : await mountDiskQuota(root, policy.diskMb);
-  const cleanup = async () => {
-    await unmountDiskQuota(root, disk);
-    await rm(root, { recursive: true, force: true, maxRetries: 3 });
-  };
+  // A quota is kept for the next run only once every process of this one is gone (`done`).
+  let ended = false;
+  const cleanup = () => releaseRunRoot(root, disk, ended);
   // Hidden paths are compared and masked by their real location: a symlinked data dir must not slip past.
   const hiddenPaths = await Promise.all((request.hiddenPaths ?? []).map((p) => realpath(p).catch(() => p)));
   try {
@@ -125,6 +128,9 @@ async function launch(request: SandboxRequest, mode: SandboxMode, runtime: Resol
       uid,
       cgroup,
       disk,
+    });
+    void control.done.then(() => {
+      ended = true;
     });
     return {
       mode,

@@ -147,7 +147,7 @@ describe('the copy of the submission', () => {
 });
 
 describe.each(SANDBOX_MODES)('disk quota (mode %s)', (mode) => {
-  it('stops a run that writes past its disk quota with ENOSPC of its own, and unmounts it afterwards', async () => {
+  it('stops a run that writes past its disk quota with ENOSPC of its own, and empties it afterwards', async () => {
     const policy = sandboxPolicy({ mode, wall_seconds: 20, disk_mb: 16 });
     const submission = await tempDir({ 'README.md': 'x' });
     const { session, result } = await runSandboxed({
@@ -157,8 +157,8 @@ describe.each(SANDBOX_MODES)('disk quota (mode %s)', (mode) => {
     });
     const root = path.dirname(session.workDir);
     await session.dispose();
-    const mounts = await readFile('/proc/self/mountinfo', 'utf8');
-    expect(mounts).not.toContain(` ${root} `);
+    // Kept mounted for the next run (disk-quota-reuse.test.ts), but with nothing of this one in it.
+    expect(await readdir(root).catch(() => [])).toEqual(process.getuid?.() === 0 ? ['.mlgrade-owner'] : []);
     if (process.getuid?.() !== 0) {
       expect(result.disk).toEqual({ unavailable: 'the grader is not root' });
       return;
