@@ -19,6 +19,7 @@ const BENCHMARKS = [
   './grade-all.js',
   './grade-all-class.js',
   './results-validator.js',
+  './cold-grade.js',
 ];
 
 function formatFigure(figure: BenchFigure): string {
