@@ -89,9 +89,14 @@ async function launch(request: SandboxRequest, mode: SandboxMode, runtime: Resol
   const workDir = path.join(root, 'work');
   const uid = process.getuid?.() === 0 && mode !== 'none' ? dedicatedUid() : undefined;
   const devices = await gpuDevices(request.policy.gpus);
-  // A quota is kept for the next run only once every process of this one is gone (`done`).
+  // A quota is kept for the next run only once every process of this one is gone (`done`), and
+  // given back once however often dispose is called: twice would hand it to two runs.
   let ended = false;
-  const cleanup = () => releaseRunRoot(root, disk, ended);
+  let released: Promise<void> | undefined;
+  const cleanup = () => {
+    released ??= releaseRunRoot(root, disk, ended);
+    return released;
+  };
   // Hidden paths are compared and masked by their real location: a symlinked data dir must not slip past.
   const hiddenPaths = await Promise.all((request.hiddenPaths ?? []).map((p) => realpath(p).catch(() => p)));
   try {

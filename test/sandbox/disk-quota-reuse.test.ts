@@ -104,3 +104,27 @@ describe('quotas kept by a grader that exits', () => {
     expect(existsSync(root)).toBe(false);
   }, 30_000);
 });
+
+describe('a session disposed of twice', () => {
+  it('gives its quota back once: two later runs never share it', async () => {
+    const policy = sandboxPolicy({ disk_mb: 21, wall_seconds: 20 });
+    const first = await runSandboxed({
+      submissionDir: await tempDir({ 'README.md': 'x' }),
+      command: 'true',
+      policy,
+    });
+    await Promise.all([first.session.dispose(), first.session.dispose()]);
+    await first.session.dispose();
+    const submission = await tempDir({ 'README.md': 'x' });
+    const [a, b] = await Promise.all([
+      startSandboxed({ submissionDir: submission, command: 'true', policy }),
+      startSandboxed({ submissionDir: submission, command: 'true', policy }),
+    ]);
+    try {
+      expect(path.dirname(a.workDir)).not.toBe(path.dirname(b.workDir));
+    } finally {
+      await Promise.all([a.done, b.done]);
+      await Promise.all([a.dispose(), b.dispose()]);
+    }
+  }, 30_000);
+});
