@@ -1,14 +1,14 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleAction } from '../../scripts/bundle-action.js';
+import { bundleAction, listFiles } from '../../scripts/bundle-action.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 describe('the committed action bundle (dist/)', () => {
   it('is what `npm run build:action` builds now (run it and commit dist/ when this fails)', async () => {
     const fresh = await tempDir();
     const files = await bundleAction(fresh);
-    expect(files).toEqual((await readdir('dist')).sort());
+    expect(files).toEqual(await listFiles('dist'));
     expect(files).toContain('tfjs-backend-wasm.wasm');
     for (const file of files) {
       const same = (await readFile(path.join(fresh, file))).equals(await readFile(path.join('dist', file)));
