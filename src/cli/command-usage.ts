@@ -147,3 +147,20 @@ Options:
 
 Exit codes: 0 all graded, 1 some could not be graded (see the summary), 2 usage or config error.
 `;
+
+/** Usage text of `mlgrade doctor`. */
+export const DOCTOR_USAGE = `Usage: mlgrade doctor [--config FILE] [--data DIR] [--json]
+
+Checks that this machine (a grader runner) can grade: the sandbox for student code (bubblewrap,
+unshare, cgroups), the Python runtimes and packages the course declares, GPUs (nvidia-smi), free
+disk in the working and temporary directories, Node, and the hidden data directory. One line per
+item: ok, warning or missing, with the command or package that fixes it. See docs/doctor.md.
+
+Options:
+  --config FILE        course config: also check its declared runtimes and their \`requires:\`
+                       packages (in the sandbox, as a grade does), its GPU checks, course.data_dir
+  --data DIR           hidden data directory (default: course.data_dir from the config)
+  --json               print the items as a JSON array
+
+Exit codes: 0 nothing missing (warnings allowed), 1 something is missing, 2 usage error.
+`;

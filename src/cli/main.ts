@@ -5,6 +5,7 @@
 import { mlgradeVersion } from '../package-root.js';
 import { type CliIO, processIO } from './cli-io.js';
 import {
+  DOCTOR_USAGE,
   EXPORT_USAGE,
   GRADE_ALL_USAGE,
   GRADE_USAGE,
@@ -34,6 +35,8 @@ Commands:
                               send the grades that count now to Canvas, or write Gradescope's CSV
   export --format gradescope --config FILE (--assignment ID | --all) [--out FILE]
                               the scores CSV Gradescope's "Import scores" takes
+  doctor [--config FILE] [--data DIR] [--json]
+                              check this runner: sandbox, runtimes and packages, GPUs, disk, Node
 
 Run \`mlgrade <command> --help\` for a command's options. \`mlgrade --version\` prints the version.
 `;
@@ -71,6 +74,10 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIO)
   scores: {
     usage: SCORES_USAGE,
     run: async (argv, io) => (await import('./scores-command.js')).scoresCommand(argv, io),
+  },
+  doctor: {
+    usage: DOCTOR_USAGE,
+    run: async (argv, io) => (await import('./doctor-command.js')).doctorCommand(argv, io),
   },
 };
 

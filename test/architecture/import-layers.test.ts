@@ -6,6 +6,7 @@
  *   checks     one file per check kind + the registry
  *   config     the course config schema, built from the checks' specs
  *   grading    running checks, rubric scoring
+ *   doctor     is this runner ready to grade: the sandbox, runtimes, GPUs, disk (mlgrade doctor)
  *   render     Markdown and terminal reports
  *   attempt    what the app makes of one attempt's results (validation, scoring, the report)
  *   store      the ledger
@@ -37,6 +38,7 @@ const LAYERS: readonly Layer[] = [
   { name: 'checks', units: ['checks'] },
   { name: 'config', units: ['config'] },
   { name: 'grading', units: ['grading'] },
+  { name: 'doctor', units: ['doctor'] },
   { name: 'render', units: ['render'] },
   { name: 'attempt', units: ['attempt'] },
   { name: 'store', units: ['store'] },
