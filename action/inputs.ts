@@ -70,3 +70,30 @@ export function readResultsKey(): string | undefined {
     );
   return key;
 }
+
+/** What the doctor step was asked to check. */
+export interface DoctorInputs {
+  /** The course config whose runtimes, GPU checks and data_dir are checked, when given. */
+  config: string | undefined;
+  data: string | undefined;
+}
+
+/**
+ * True when the step runs `mlgrade doctor` instead of grading (`doctor: true`); throws naming the
+ * input when it is neither true nor false, so a typo never grades or skips the checks silently.
+ */
+export function isDoctor(): boolean {
+  const value = core.getInput('doctor').trim();
+  if (value === '' || /^(false|False|FALSE)$/.test(value)) return false;
+  if (/^(true|True|TRUE)$/.test(value)) return true;
+  throw new Error(
+    `Invalid input 'doctor': "${value}". Expected true (check the runner, grade nothing) or false.`,
+  );
+}
+
+/** The doctor step's inputs: `config` and `data` are optional there. */
+export function readDoctorInputs(): DoctorInputs {
+  const config = core.getInput('config') || undefined;
+  const data = core.getInput('data') || undefined;
+  return { config: config && path.resolve(config), data: data && path.resolve(data) };
+}

@@ -7,6 +7,7 @@ import { renderMarkdown } from '../src/render/render-markdown.js';
 import { type BatchOutput, mainBatch } from './batch.js';
 import { isBatch, readBatchInputs } from './batch-inputs.js';
 import { batchSummary } from './batch-summary.js';
+import { runDoctorIfAsked } from './doctor.js';
 import { readInputs } from './inputs.js';
 import { type ActionOutput, main } from './main.js';
 
@@ -14,6 +15,7 @@ const LEVELS = { error: core.error, warning: core.warning, notice: core.notice }
 
 /** Runs the action; never throws. */
 export async function run(): Promise<void> {
+  if (await runDoctorIfAsked()) return;
   if (isBatch()) return runBatch();
   let output: ActionOutput | undefined;
   let failure: Error | undefined;

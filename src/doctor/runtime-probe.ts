@@ -73,9 +73,9 @@ export function configAsksForGpu(course: CourseConfig): boolean {
   );
 }
 
+/** The first column: the runtime alone, so a long `requires` list does not widen every line. */
 function label(policy: SandboxPolicy): string {
-  const requires = policy.requires.length > 0 ? ` requires ${policy.requires.join(', ')}` : '';
-  return `runtime ${policy.runtime}${requires}`;
+  return `runtime ${policy.runtime}`;
 }
 
 /**
