@@ -11,8 +11,9 @@
  */
 
 import { classificationMetrics, confusionMatrix } from '../data/classification-metrics.js';
-import { type Dataset, loadDataset } from '../data/load-dataset.js';
-import { preprocess, type Tensor32 } from '../data/preprocess.js';
+import { sharedDatasetCache } from '../data/dataset-cache.js';
+import type { Dataset } from '../data/load-dataset.js';
+import type { Tensor32 } from '../data/preprocess.js';
 import { InputFileError } from '../files/input-files.js';
 import { checkModelIo } from '../models/check-model-io.js';
 import { loadModel, type ModelHandle } from '../models/load-model.js';
@@ -65,8 +66,13 @@ export const modelCheck: CheckDefinition<ModelSpec> = {
     let inputs: Tensor32;
     let dataset: Dataset;
     try {
-      dataset = await loadDataset(options.dataset, context.dataDir, context.limits.maxFileBytes);
-      inputs = preprocess(dataset.examples, options.preprocess ?? {});
+      // Read, verified and preprocessed once per process for every submission graded against it.
+      ({ dataset, inputs } = await sharedDatasetCache().prepare(
+        options.dataset,
+        options.preprocess ?? {},
+        context.dataDir,
+        context.limits.maxFileBytes,
+      ));
     } catch (error) {
       const loaded = await loading;
       if ('handle' in loaded) await loaded.handle.model.dispose();

@@ -41,18 +41,43 @@ export function preprocess(raw: RawExamples, options: PreprocessOptions): Tensor
   const std = perChannel(options.std, channels, 1, 'std');
   if (std.some((value) => value === 0)) throw new Error('preprocess.std must not contain 0');
   const factor = options.scale ? 1 / 255 : 1;
+  // (x·factor − mean)/std as one multiply-add per value: x·a[c] + b[c].
+  const a = Float64Array.from(std, (s) => factor / s);
+  const b = Float64Array.from(mean, (m, c) => -m / std[c]!);
   const toChw = raw.layout !== 'flat' && options.layout === 'nchw';
-  const size = height * width * channels;
-  const out = new Float32Array(raw.count * size);
   const plane = height * width;
-  for (let n = 0; n < raw.count; n++) {
-    const base = n * size;
-    for (let p = 0; p < plane; p++) {
-      for (let c = 0; c < channels; c++) {
-        const source = raw.layout === 'chw' ? c * plane + p : p * channels + c;
-        const target = toChw ? c * plane + p : p * channels + c;
-        out[base + target] = (raw.data[base + source]! * factor - mean[c]!) / std[c]!;
-      }
+  const size = plane * channels;
+  const out = new Float32Array(raw.count * size);
+  const source = raw.data;
+  const storedChw = raw.layout === 'chw';
+  if (storedChw === toChw || channels === 1) {
+    // The layout stays as stored (or one channel, where HWC and CHW are the same bytes): one pass in
+    // memory order; the channel of element i is i mod channels (interleaved) or i div plane (planar).
+    if (channels === 1) {
+      const a0 = a[0]!;
+      const b0 = b[0]!;
+      for (let i = 0; i < out.length; i++) out[i] = source[i]! * a0 + b0;
+    } else if (!storedChw) {
+      for (let i = 0; i < out.length; i += channels)
+        for (let c = 0; c < channels; c++) out[i + c] = source[i + c]! * a[c]! + b[c]!;
+    } else {
+      for (let n = 0; n < raw.count; n++)
+        for (let c = 0; c < channels; c++) {
+          const base = n * size + c * plane;
+          const ac = a[c]!;
+          const bc = b[c]!;
+          for (let p = 0; p < plane; p++) out[base + p] = source[base + p]! * ac + bc;
+        }
+    }
+  } else {
+    for (let n = 0; n < raw.count; n++) {
+      const base = n * size;
+      for (let p = 0; p < plane; p++)
+        for (let c = 0; c < channels; c++) {
+          const from = storedChw ? c * plane + p : p * channels + c;
+          const to = toChw ? c * plane + p : p * channels + c;
+          out[base + to] = source[base + from]! * a[c]! + b[c]!;
+        }
     }
   }
   const exampleShape =

@@ -59,3 +59,40 @@ describe('preprocess', () => {
     );
   });
 });
+
+describe('preprocess against the formula (x·scale − mean)/std, value by value', () => {
+  /** The documented formula, computed independently of the implementation's loops. */
+  function reference(raw: RawExamples, scale: boolean, mean: number[], std: number[], nchw: boolean) {
+    const [d0, d1, d2] = raw.exampleShape as [number, number, number];
+    const channels = raw.layout === 'chw' ? d0 : d2;
+    const plane = raw.layout === 'chw' ? d1 * d2 : d0 * d1;
+    const out: number[] = [];
+    for (let n = 0; n < raw.count; n++)
+      for (let i = 0; i < plane * channels; i++) {
+        // Output position i in the requested layout → its pixel and channel → the stored index.
+        const c = nchw ? Math.floor(i / plane) : i % channels;
+        const p = nchw ? i % plane : Math.floor(i / channels);
+        const stored = raw.layout === 'chw' ? c * plane + p : p * channels + c;
+        const x = raw.data[n * plane * channels + stored]!;
+        out.push(((scale ? x / 255 : x) - mean[c]!) / std[c]!);
+      }
+    return out;
+  }
+
+  const bytes = Uint8Array.from({ length: 2 * 3 * 4 * 5 }, (_, i) => (i * 37) % 256);
+  it.each([
+    ['HWC → NHWC', 'hwc', [4, 5, 3], false],
+    ['HWC → NCHW', 'hwc', [4, 5, 3], true],
+    ['CHW → NCHW', 'chw', [3, 4, 5], true],
+    ['CHW → NHWC', 'chw', [3, 4, 5], false],
+  ] as const)('%s with per-channel mean and std', (_, layout, shape, nchw) => {
+    const raw: RawExamples = { count: 2, data: bytes, exampleShape: [...shape], layout };
+    const mean = [0.485, 0.456, 0.406];
+    const std = [0.229, 0.224, 0.225];
+    const out = preprocess(raw, { scale: true, mean, std, layout: nchw ? 'nchw' : 'nhwc' });
+    const expected = reference(raw, true, mean, std, nchw);
+    expect(out.data.length).toBe(expected.length);
+    // float32 storage: equal to the double-precision formula within float32 rounding.
+    for (const [i, value] of expected.entries()) expect(out.data[i]).toBeCloseTo(value, 5);
+  });
+});
