@@ -10,11 +10,15 @@
  *   limit, or it is killed (and `prlimit --cpu` backs that up should the parent die first).
  *
  * A child stopped for a limit rejects with InferenceLimitError, whose message says which limit and
- * what to do; the grader itself stays responsive. The child starts once per loaded model and ends
- * with `dispose()`; while idle it never keeps the grader's process alive.
+ * what to do; the grader itself stays responsive. Each child serves one loaded model and ends with
+ * its `dispose()`; while idle it never keeps the grader's process alive. From a process's second
+ * model on, a dispose starts the next model's child ahead (a spare, see keepSpare): it loads
+ * onnxruntime and reads the last test set while no check waits on it, so the next check pays for
+ * neither. A spare holds no model until one takes it, and is taken only by a model with the same
+ * limits (its caps were set when it started).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,17 +55,10 @@ export async function loadContainedOnnxModel(
   onnxParameterCount(bytes); // refusals come before any process starts
   const script = childScript();
   if (!script) throw new Error('the ONNX inference script is missing; run `npm run build`');
-  // root/cwd is the child's (empty) working directory; the test set's bytes go beside it.
-  const root = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-onnx-'));
-  let child: ContainedChild;
-  try {
-    const cwd = path.join(root, 'cwd');
-    await mkdir(cwd);
-    child = new ContainedChild(script, root, cwd, limits, threads); // spawn may throw (EAGAIN, ENOMEM)
-  } catch (error) {
-    await rm(root, { recursive: true, force: true });
-    throw error;
-  }
+  const started = takeSpare(limits, threads) ?? (await startChild(script, limits, threads, false));
+  const { child, root } = started;
+  let preload = started.preload;
+  loads++;
   let files = 0;
   /** The inputs the child holds (the test set goes through a file once, see stage). */
   let staged: Float32Array | undefined;
@@ -75,15 +72,22 @@ export async function loadContainedOnnxModel(
   const stage = async (inputs: Tensor32, batchSize: number) => {
     if (staged === inputs.data) return;
     staged = undefined;
-    const file = path.join(root, `inputs-${files++}.f32`);
-    const { buffer, byteOffset, byteLength } = inputs.data;
-    await writeFile(file, new Uint8Array(buffer, byteOffset, byteLength));
-    try {
-      await child.request({ kind: 'stage', file, shape: inputs.shape, batchSize });
-      staged = inputs.data;
-    } finally {
-      await rm(file, { force: true });
+    lastStaged = { data: new WeakRef(inputs.data), shape: [...inputs.shape] };
+    const offer = preload;
+    preload = undefined;
+    if (offer && offer.data === inputs.data && sameShape(offer.shape, inputs.shape) && (await offer.done)) {
+      // A spare already read these very values (the same array, which no one writes: see preload).
+      await child.request({ kind: 'stage', shape: inputs.shape, batchSize });
+    } else {
+      const file = path.join(root, `inputs-${files++}.f32`);
+      await writeValues(file, inputs.data);
+      try {
+        await child.request({ kind: 'stage', file, shape: inputs.shape, batchSize });
+      } finally {
+        await rm(file, { force: true });
+      }
     }
+    staged = inputs.data;
   };
   return {
     ...description,
@@ -101,8 +105,126 @@ export async function loadContainedOnnxModel(
       await stage(inputs, 1);
       return (await child.request({ kind: 'latency', runs })) as { p50: number | null; p95: number | null };
     },
-    dispose: () => child.close(),
+    async dispose() {
+      await child.close();
+      // A process that loads a second model is grading many (grade-all, a batch, the bench): start
+      // the next model's process now, so that it is ready, runtime loaded, when that model comes.
+      if (loads >= 2) keepSpare(script, limits, threads);
+    },
   };
+}
+
+/** A started child and its private directory (root/cwd is its working directory). */
+interface Started {
+  child: ContainedChild;
+  root: string;
+  /** The test set a spare read ahead (see keepSpare): which array, and whether the read succeeded. */
+  preload?: { data: Float32Array; shape: number[]; done: Promise<boolean> } | undefined;
+}
+
+async function startChild(
+  script: string,
+  limits: InferenceLimits,
+  threads: number,
+  spare: boolean,
+): Promise<Started> {
+  // root/cwd is the child's (empty) working directory; the test set's bytes go beside it.
+  const root = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-onnx-'));
+  try {
+    const cwd = path.join(root, 'cwd');
+    await mkdir(cwd);
+    // spawn may throw (EAGAIN, ENOMEM)
+    return { child: new ContainedChild(script, root, cwd, limits, threads, spare), root };
+  } catch (error) {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * The pre-started process, if any. It has loaded onnxruntime and, when the last test set staged is
+ * still alive, read that test set; it has loaded no model. The next model whose limits and threads
+ * match takes it, and it serves that one model and ends with it, like any other: a spare only moves
+ * the process's start-up (and the test set's copy) off the check's path, never shares a process
+ * between two models.
+ */
+let spare: (Started & { signature: string; expiry: NodeJS.Timeout }) | undefined;
+/** Models loaded by this process (a spare is kept only from the second on). */
+let loads = 0;
+/** The last test set staged, for a spare to read ahead; weak, so it never holds the test set alive. */
+let lastStaged: { data: WeakRef<Float32Array>; shape: number[] } | undefined;
+/** A spare left unused this long is closed (a long-lived grader should not hold one forever). */
+const SPARE_IDLE_MS = 60_000;
+
+function signatureOf(limits: InferenceLimits, threads: number): string {
+  return JSON.stringify([limits.seconds, limits.memoryMiB, threads]);
+}
+
+/** The spare, when it was started with these limits and threads and is still running. */
+function takeSpare(limits: InferenceLimits, threads: number): Started | undefined {
+  const taken = spare;
+  spare = undefined;
+  if (!taken) return undefined;
+  clearTimeout(taken.expiry);
+  if (taken.signature === signatureOf(limits, threads) && taken.child.adopt()) return taken;
+  void taken.child.close();
+  return undefined;
+}
+
+/** Starts a spare in the background (errors only mean there is none: the next load starts its own). */
+function keepSpare(script: string, limits: InferenceLimits, threads: number): void {
+  if (spare) return;
+  const signature = signatureOf(limits, threads);
+  const last = lastStaged;
+  startChild(script, limits, threads, true).then(
+    (started) => {
+      if (spare) {
+        void started.child.close(); // another dispose started one meanwhile
+        return;
+      }
+      const expiry = setTimeout(() => {
+        if (spare?.child === started.child) spare = undefined;
+        void started.child.close();
+      }, SPARE_IDLE_MS);
+      expiry.unref();
+      const data = last?.data.deref();
+      if (data) started.preload = { data, shape: last!.shape, done: preloadValues(started, data) };
+      spare = { ...started, signature, expiry };
+      if (!exitHooked) {
+        exitHooked = true;
+        // The spare ends itself when this process's channel closes; its directory is removed here.
+        process.once('exit', () => {
+          if (spare) rmSync(spare.root, { recursive: true, force: true });
+        });
+      }
+    },
+    () => undefined,
+  );
+}
+
+let exitHooked = false;
+
+/** Sends `data` to a spare's process through a file in its directory; true when it was read. */
+async function preloadValues(started: Started, data: Float32Array): Promise<boolean> {
+  const file = path.join(started.root, 'preload.f32');
+  try {
+    await writeValues(file, data);
+    await started.child.request({ kind: 'preload', file });
+    return true;
+  } catch {
+    return false; // the model that takes this process is sent the test set as usual
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+async function writeValues(file: string, data: Float32Array): Promise<void> {
+  const { buffer, byteOffset, byteLength } = data;
+  await writeFile(file, new Uint8Array(buffer, byteOffset, byteLength), { mode: 0o600 });
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((dim, i) => dim === b[i]);
 }
 
 /** A request before it is given its id (Omit on each member of the union, not on the union). */
@@ -136,6 +258,8 @@ class ContainedChild {
     cwd: string,
     private readonly limits: InferenceLimits,
     threads: number,
+    /** A spare (see keepSpare) never keeps the grader alive, even while it reads a test set ahead. */
+    private spare: boolean,
   ) {
     this.remainingMs = limits.seconds * 1000;
     const capBytes = limits.memoryMiB * 1024 * 1024;
@@ -180,6 +304,16 @@ class ContainedChild {
     this.idle();
   }
 
+  /** Makes a spare an ordinary child with its whole time budget; false when it has ended. */
+  adopt(): boolean {
+    if (this.stopped || this.process.exitCode !== null || this.process.signalCode !== null) return false;
+    if (!this.process.connected) return false;
+    this.spare = false;
+    this.remainingMs = this.limits.seconds * 1000;
+    if (this.pending.size > 0) this.busy(); // a read ahead still running: now it counts
+    return true;
+  }
+
   request(request: Request): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.stopped);
     if (this.process.exitCode !== null || this.process.signalCode !== null || !this.process.connected) {
@@ -193,6 +327,17 @@ class ContainedChild {
         if (error) this.settle({ id, ok: false, message: error.message });
       });
     });
+  }
+
+  /** Whether the process is still running and reachable. */
+  alive(): boolean {
+    return this.process.exitCode === null && this.process.signalCode === null && this.process.connected;
+  }
+
+  /** Kills the process at once (the grader is exiting; nothing is awaited). */
+  kill(): void {
+    this.stopTimers();
+    this.process.kill('SIGKILL');
   }
 
   async close(): Promise<void> {
@@ -217,8 +362,13 @@ class ContainedChild {
 
   /** A request is pending: the time limit runs and the child keeps the grader alive. */
   private busy(): void {
+    if (this.deadline) clearTimeout(this.deadline);
     this.busySince = performance.now();
     this.deadline = setTimeout(() => this.stop(this.timeError()), Math.max(0, this.remainingMs));
+    if (this.spare) {
+      this.deadline.unref();
+      return;
+    }
     this.process.ref();
     (this.process.channel as { ref?(): void } | undefined)?.ref?.();
   }
