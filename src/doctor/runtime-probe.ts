@@ -80,38 +80,54 @@ function label(policy: SandboxPolicy): string {
 
 /**
  * One line per declared runtime: ok when the preflight passed in the sandbox the checks get; missing
- * with the preflight's own fix when the runtime or a package is not there. When no sandbox can run
- * at all (the sandbox line says so), the packages are still checked, outside it, so that line is
- * not the only thing a fresh runner learns.
+ * with the preflight's own fix when the runtime or a package is not there. Missing too when these
+ * checks get no sandbox at all (their mode, e.g. `mode: bwrap`, cannot run here): they would end in
+ * error. The packages are then still checked, outside any sandbox, so the sandbox's fix is not the
+ * only thing a fresh runner learns.
  */
 export async function runtimeItem(declared: DeclaredRuntime): Promise<DoctorItem> {
   const { policy, usedBy } = declared;
   const id = `runtime:${policy.runtime}${policy.requires.length > 0 ? `:${policy.requires.join(',')}` : ''}`;
   const name = label(policy);
   const checks = `used by ${usedBy.join(', ')}`;
+  const imported = policy.requires.length > 0 ? `, imports ${policy.requires.join(', ')}` : '';
   const empty = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-doctor-'));
   // The probe needs none of a real run's room: small limits keep its quota and cgroup cheap.
   const probe = { ...policy, diskMb: 16, tmpMb: 16, wallSeconds: 120, gpus: 'none' };
   try {
-    const checked = await tryRun(empty, probe).catch(async (error) => {
-      if (!(error instanceof SandboxUnavailableError) || probe.mode === 'none') throw error;
-      return { ...(await tryRun(empty, { ...probe, mode: 'none' })), outside: true };
-    });
-    const outside = 'outside' in checked ? ' (checked outside the sandbox: none is available here)' : '';
+    const checked = await tryRun(empty, probe);
     if (checked.exitCode !== 0)
       return {
         id,
         name,
         status: 'missing',
-        detail: `a trivial command with ${checked.runtime} failed in the ${checked.mode} sandbox (exit ${checked.exitCode}): ${checked.output.trim().split('\n').slice(-2).join(' | ')}`,
+        detail: `a trivial command with ${checked.runtime} failed in the ${checked.mode} sandbox (exit ${checked.exitCode}): ${checked.output.trim().split('\n').slice(-2).join(' | ')}; ${checks}`,
         fix: 'run `mlgrade grade` on an example submission with MLGRADE_DEBUG=1 to see the whole run',
       };
-    const imported = policy.requires.length > 0 ? `, imports ${policy.requires.join(', ')}` : '';
-    return { id, name, status: 'ok', detail: `${checked.runtime} starts${imported}${outside}; ${checks}` };
+    return {
+      id,
+      name,
+      status: 'ok',
+      detail: `${checked.runtime} starts${imported} in the ${checked.mode} sandbox; ${checks}`,
+    };
   } catch (error) {
-    if (error instanceof RuntimeUnavailableError || error instanceof SandboxUnavailableError)
+    if (error instanceof RuntimeUnavailableError)
       return { id, name, status: 'missing', ...splitFix(error.message, checks) };
-    throw error;
+    if (!(error instanceof SandboxUnavailableError)) throw error;
+    const outside = await tryRun(empty, { ...probe, mode: 'none' }).then(
+      (checked) => `outside any sandbox ${checked.runtime} starts${imported}`,
+      (failure) => {
+        if (failure instanceof RuntimeUnavailableError) return `outside any sandbox: ${failure.message}`;
+        throw failure;
+      },
+    );
+    return {
+      id,
+      name,
+      status: 'missing',
+      detail: `no sandbox for these checks (sandbox.mode ${policy.mode}), they would end in error; ${outside}; ${checks}`,
+      fix: error.message,
+    };
   } finally {
     await rm(empty, { recursive: true, force: true });
   }

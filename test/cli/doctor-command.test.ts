@@ -160,6 +160,23 @@ describe('mlgrade doctor on this machine', () => {
     );
   });
 
+  it('is missing a runtime whose checks insist on bubblewrap where there is none, and still checks its packages', async () => {
+    const dir = await tempDir({ 'mlgrade.yml': course('{ mode: bwrap, requires: [json] }') });
+    const bin = await pathWithout('bwrap');
+    const { code, stdout } = await doctor(['--config', path.join(dir, 'mlgrade.yml'), '--json'], {
+      PATH: bin,
+    });
+    expect(code).toBe(1);
+    const runtime = (JSON.parse(stdout) as DoctorItem[]).find((item) => item.id === 'runtime:auto:json')!;
+    expect(runtime.status).toBe('missing');
+    expect(runtime.detail).toMatch(
+      /^no sandbox for these checks \(sandbox.mode bwrap\), they would end in error; outside any sandbox \S+ \(Python [\d.]+\) starts, imports json; used by a1\/reproduce$/,
+    );
+    expect(runtime.fix).toMatch(
+      /^sandbox mode "bwrap" was requested but bubblewrap cannot create a sandbox here; install it \(apt-get install -y bubblewrap\)/,
+    );
+  });
+
   it('says a declared runtime that does not exist is missing, and how to create it', async () => {
     const dir = await tempDir({ 'mlgrade.yml': course('{ runtime: /nonexistent/mlgrade-venv }') });
     const { code, stdout } = await doctor(['--config', path.join(dir, 'mlgrade.yml')]);
