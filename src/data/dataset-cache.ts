@@ -5,9 +5,11 @@
  *
  * Keyed by everything that shapes the tensor: the data directory, each file's path and sha256 pin,
  * the format, label column, class list, limit and the preprocessing options. A hit is used only
- * while every file still has the size, mtime, inode and device it had when it was read and hashed;
- * any change reads and verifies it again. That is safe because hidden data is the grader's, never
- * the student's: what the check guards against is a wrong or replaced file, which changes these.
+ * while every file still has the size, mtime, ctime, inode and device it had when it was read and
+ * hashed; any change reads and verifies it again. That is safe because hidden data is the grader's,
+ * never the student's: what the check guards against is a wrong or replaced file, which changes
+ * these. The ctime is what makes it so: a copy that keeps the old size and restores the old mtime
+ * (`cp -p`, `rsync -t`, `touch -r`) still sets the ctime, which nothing in user space can set back.
  *
  * Bounded in bytes (default 512 MiB; `MLGRADE_DATASET_CACHE_MB`, 0 turns it off), least recently
  * used first out; a set larger than the bound is used and not kept. Consumers must not write into
@@ -37,6 +39,8 @@ interface FileIdentity {
   path: string;
   size: number;
   mtimeMs: number;
+  /** Status change time: set by the kernel on every write or utimes, never settable back. */
+  ctimeMs: number;
   ino: number;
   dev: number;
 }
@@ -171,7 +175,8 @@ async function identities(files: string[]): Promise<FileIdentity[] | undefined> 
     return await Promise.all(
       files.map(async (file) => {
         const info = await stat(file);
-        return { path: file, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, dev: info.dev };
+        const { size, mtimeMs, ctimeMs, ino, dev } = info;
+        return { path: file, size, mtimeMs, ctimeMs, ino, dev };
       }),
     );
   } catch {
@@ -181,13 +186,15 @@ async function identities(files: string[]): Promise<FileIdentity[] | undefined> 
 
 async function unchanged(files: FileIdentity[]): Promise<boolean> {
   const now = await identities(files.map((file) => file.path));
-  return (
-    now !== undefined &&
-    now.every((file, i) => {
-      const was = files[i]!;
-      return (
-        file.size === was.size && file.mtimeMs === was.mtimeMs && file.ino === was.ino && file.dev === was.dev
-      );
-    })
-  );
+  if (!now) return false;
+  return now.every((file, i) => {
+    const was = files[i]!;
+    return (
+      file.size === was.size &&
+      file.mtimeMs === was.mtimeMs &&
+      file.ctimeMs === was.ctimeMs &&
+      file.ino === was.ino &&
+      file.dev === was.dev
+    );
+  });
 }

@@ -4,7 +4,7 @@
  * bytes that evicts and never fails a load, and one read shared by concurrent checks.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rename, utimes, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatasetCache } from '../../src/data/dataset-cache.js';
@@ -72,6 +72,25 @@ describe('DatasetCache', () => {
     const again = await cache.prepare(spec('test.csv', text), {}, dir, MAX);
     expect(again.cached).toBe(false);
     expect(again.dataset.log.join('\n')).toContain('verified test.csv');
+  });
+
+  it('refuses a same-size rewrite in place whose old mtime was put back (cp -p, touch -r)', async () => {
+    const text = csv(4);
+    const file = 'test.csv';
+    const dir = await tempDir({ [file]: text });
+    // A whole second, which utimes can put back exactly (a sub-millisecond mtime it could not).
+    const when = new Date('2026-01-01T00:00:00Z');
+    await utimes(path.join(dir, file), when, when);
+    const cache = new DatasetCache(MAX);
+    await cache.prepare(spec(file, text), {}, dir, MAX);
+    const swapped = text.replace('0,0,a', '9,9,a'); // the same length, other values
+    expect(swapped).toHaveLength(text.length);
+    await writeFile(path.join(dir, file), swapped);
+    await utimes(path.join(dir, file), when, when);
+    expect((await stat(path.join(dir, file))).mtime).toEqual(when);
+    await expect(cache.prepare(spec(file, text), {}, dir, MAX)).rejects.toThrow(
+      /test\.csv has sha256 [0-9a-f]{64}, but the course config pins/,
+    );
   });
 
   it('evicts the least recently used set past its bound, and uses a set too big to keep without keeping it', async () => {
