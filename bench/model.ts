@@ -8,7 +8,11 @@
  *   target overhead ≤ 25% (ratio ≤ 1.25);
  * - worker sharding: sharded throughput against single-thread throughput — target ≥ 1.7x on 2 cores;
  * - the same network as ONNX on onnxruntime-node (1 thread and all cores) against TF.js wasm;
- * - the ONNX path of the check against bare onnxruntime on the same model — target ≥ 0.9x.
+ * - the ONNX path of the check against bare onnxruntime on the same model: its batched inference —
+ *   target ≥ 0.9x — and the whole check (issue 14) — target ≥ 0.85x (warm: the test set from the
+ *   in-process cache, the model's process started ahead as a spare, see src/models/onnx-process.ts);
+ * - the data path alone: reading, verifying, decoding and preprocessing the test set, cold against
+ *   from the in-process cache (src/data/dataset-cache.ts).
  *
  * Runs alone too: `npm run build && node build/bench/model.js`.
  */
@@ -19,6 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { modelCheck } from '../src/checks/model.js';
 import type { ModelSpec } from '../src/checks/model-spec.js';
 import { DEFAULT_LIMITS } from '../src/checks/types.js';
+import { DatasetCache } from '../src/data/dataset-cache.js';
 import { loadDataset } from '../src/data/load-dataset.js';
 import { preprocess, type Tensor32 } from '../src/data/preprocess.js';
 import { loadModel } from '../src/models/load-model.js';
@@ -114,7 +119,28 @@ export async function run(): Promise<BenchFigure[]> {
   });
   checkOnnxThroughput = checkOnnxThroughput.slice(1); // drop the warm-up run
   await Promise.all([tfjs.model.dispose(), onnxOne.dispose(), onnxAll.dispose()]);
-  return figures(n, cores, cold, s, median(checkOnnxThroughput));
+  return [...figures(n, cores, cold, s, median(checkOnnxThroughput)), ...(await dataPath())];
+}
+
+/** Reading, verifying, decoding and preprocessing the test set: every time, and from the cache. */
+async function dataPath(): Promise<BenchFigure[]> {
+  const prepare = (cache: DatasetCache) => cache.prepare(dataset, { scale: true }, dataDir, MAX);
+  const kept = new DatasetCache(Number.MAX_SAFE_INTEGER);
+  const d = await interleaved({
+    cold: () => prepare(new DatasetCache(0)),
+    cached: () => prepare(kept), // the first (warm-up) run fills it
+  });
+  if (!(await prepare(kept)).cached) throw new Error('bench: the test set was not kept in the cache');
+  const label = 'model: MNIST 10k test set';
+  return [
+    { name: `${label}: read, verify, decode, preprocess (cold)`, value: d.cold * 1000, unit: 'ms' },
+    {
+      name: `${label}: from the in-process cache (files unchanged)`,
+      value: d.cached * 1000,
+      unit: 'ms',
+      ratio: { value: d.cold / d.cached, against: 'cold (× faster)' },
+    },
+  ];
 }
 
 type Times = Record<'bareTfjs' | 'sharded' | 'checkTfjs' | 'bareOnnx1' | 'bareOnnxAll' | 'checkOnnx', number>;
@@ -183,14 +209,21 @@ function figures(
       name: `${label}: check, ONNX, whole check`,
       value: rate(s.checkOnnx),
       unit: 'images/s',
-      ratio: ratio(rate(s.checkOnnx) / rate(s.bareOnnxAll), `bare onnxruntime, ${cores} threads`),
+      ratio: ratio(
+        s.bareOnnxAll / s.checkOnnx,
+        `bare onnxruntime, ${cores} threads (whole check warm / bare inference)`,
+        '≥ 0.85',
+        s.bareOnnxAll / s.checkOnnx >= 0.85,
+      ),
     },
   ];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const figure of await run()) {
-    const ratio = figure.ratio ? `  ratio ${figure.ratio.value.toFixed(3)} vs ${figure.ratio.against}` : '';
+    const { ratio: r } = figure;
+    const target = r?.target ? `, target ${r.target} ${r.met ? 'met' : 'NOT met'}` : '';
+    const ratio = r ? `  ratio ${r.value.toFixed(3)} vs ${r.against}${target}` : '';
     console.log(`${figure.name}: ${Number(figure.value.toPrecision(4))} ${figure.unit}${ratio}`);
   }
 }
