@@ -1,13 +1,18 @@
 /**
- * The mlgrade GitHub App (Probot): registers the handlers and nothing else. `npm start` runs it with
- * `probot run`; tests build it with their own ledger through {@link createMlgradeApp}.
+ * The mlgrade GitHub App (Probot): registers the handlers and the operational endpoints
+ * (`/healthz`, `/readyz`, `/metrics`). `npm start` runs this file (`node build/src/app.js`), which
+ * starts Probot's server and shuts it down gracefully on SIGTERM; `probot run ./build/src/app.js`
+ * still loads the default export, without the graceful shutdown. Tests build the app with their own
+ * ledger through {@link createMlgradeApp}.
  */
-import type { ApplicationFunction, Probot } from 'probot';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { CourseCache } from './course/course-cache.js';
 import { createDispatcher } from './github/dispatcher.js';
 import type { ProbotClient, RequestWrap } from './github/github-client.js';
 import { overdueLimits, sweepOverdue } from './github/sweep-overdue.js';
-import { createWriteScheduler } from './github/write-scheduler.js';
+import { createWriteScheduler, type WriteScheduler } from './github/write-scheduler.js';
 import type { AppDeps } from './handlers/app-deps.js';
 import { BackgroundTasks } from './handlers/background-tasks.js';
 import { onCheckRunRequest } from './handlers/check-run.js';
@@ -17,7 +22,15 @@ import { onIssueLabeled } from './handlers/issues-labeled.js';
 import { onPullRequest } from './handlers/pull-request.js';
 import { onPush } from './handlers/push.js';
 import { onWorkflowRunCompleted, onWorkflowRunStarted } from './handlers/workflow-run.js';
+import { DeliveryTracker } from './server/deliveries.js';
+import { checkReadiness, createEndpoints } from './server/endpoints.js';
+import { createMetrics } from './server/metrics.js';
+import { onTerminationSignals, shutDown, shutdownTimeoutMs } from './server/shutdown.js';
 import type { Ledger } from './store/ledger-types.js';
+import { MIGRATIONS } from './store/migrations.js';
+
+/** The newest schema this build migrates to: readiness wants the database there. */
+const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));
 
 /** What the app is built from; everything defaults to the production setup. */
 export interface MlgradeAppOptions {
@@ -28,6 +41,18 @@ export interface MlgradeAppOptions {
   env?: NodeJS.ProcessEnv;
   /** How often to time out overdue attempts (default every minute; 0 turns the sweep off, as tests do). */
   sweepEveryMs?: number;
+  /** Told once the app is built, with what a graceful shutdown needs (the entrypoint below). */
+  onRunning?: (running: RunningApp) => void;
+}
+
+/** A built app, for the process that runs it. */
+export interface RunningApp {
+  deps: AppDeps;
+  deliveries: DeliveryTracker;
+  /** Stops the overdue sweep. */
+  stopTimers(): void;
+  /** Probot's logger (pino: JSON lines with LOG_FORMAT=json). */
+  log: Probot['log'];
 }
 
 /** Builds the app function; the deps it builds are returned through `onReady` for tests and benches. */
@@ -36,45 +61,116 @@ export function createMlgradeApp(
   onReady?: (deps: AppDeps) => void,
 ): ApplicationFunction {
   const env = options.env ?? process.env;
-  return async (app: Probot) => {
+  return async (app: Probot, probotOptions?: ApplicationFunctionOptions) => {
     requireWebhookSecret(env);
     const ledger = options.ledger ?? (await openDefaultLedger(env));
+    const scheduler = options.wrap ? undefined : schedulerFor(app);
     const deps: AppDeps = {
       ledger,
       courses: new CourseCache(undefined, env),
       dispatcher: createDispatcher(ledger, app.log, env),
-      wrap: options.wrap ?? schedulerWrap(app),
+      wrap: options.wrap ?? ((request, requestOptions) => scheduler!.wrap(request, requestOptions)),
       env,
       tasks: new BackgroundTasks((error) => app.log.error(`background task: ${error.message}`)),
     };
-    app.on('push', (context) => onPush(deps, context));
-    app.on(['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize'], (context) =>
-      onPullRequest(deps, context),
+    // The tracker needs the metrics' observer, the metrics read the tracker.
+    const holder: { deliveries?: DeliveryTracker } = {};
+    const metrics = createMetrics({
+      attemptsByState: () => ledger.countAttemptsByState(),
+      writeLoad: () => scheduler?.load(),
+      dispatchPending: () => deps.dispatcher.pendingCount(),
+      backgroundTasks: () => deps.tasks.size,
+      webhooksInFlight: () => holder.deliveries?.size ?? 0,
+    });
+    const deliveries = new DeliveryTracker(metrics.observeDelivery);
+    holder.deliveries = deliveries;
+    // Every handler runs through the tracker: timed, counted, awaited at shutdown, refused after it
+    // began; its log lines carry the delivery id (Probot's) plus the event and repository.
+    const track =
+      <E extends Context['name']>(handle: (context: Context<E>) => Promise<void>) =>
+      (context: Context<E>) =>
+        deliveries.run(context.name, () => handle(withLogFields(context)));
+    app.on(
+      'push',
+      track((context) => onPush(deps, context)),
     );
-    app.on('workflow_run.completed', (context) => onWorkflowRunCompleted(deps, context));
-    app.on('workflow_run.in_progress', (context) => onWorkflowRunStarted(deps, context));
-    app.on(['check_run.rerequested', 'check_run.requested_action'], (context) =>
-      onCheckRunRequest(deps, context),
+    app.on(
+      ['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize'],
+      track((context) => onPullRequest(deps, context)),
     );
-    app.on(['issue_comment.created', 'issue_comment.edited', 'issue_comment.deleted'], (context) =>
-      onIssueComment(deps, context),
+    app.on(
+      'workflow_run.completed',
+      track((context) => onWorkflowRunCompleted(deps, context)),
     );
-    app.on('issues.labeled', (context) => onIssueLabeled(deps, context));
-    app.on(['installation', 'installation_repositories'], (context) => onInstallation(context));
-    if (options.sweepEveryMs !== 0) startSweeping(app, deps, options.sweepEveryMs ?? 60_000);
+    app.on(
+      'workflow_run.in_progress',
+      track((context) => onWorkflowRunStarted(deps, context)),
+    );
+    app.on(
+      ['check_run.rerequested', 'check_run.requested_action'],
+      track((context) => onCheckRunRequest(deps, context)),
+    );
+    app.on(
+      ['issue_comment.created', 'issue_comment.edited', 'issue_comment.deleted'],
+      track((context) => onIssueComment(deps, context)),
+    );
+    app.on(
+      'issues.labeled',
+      track((context) => onIssueLabeled(deps, context)),
+    );
+    app.on(
+      ['installation', 'installation_repositories'],
+      track((context) => onInstallation(context)),
+    );
+    serveEndpoints(probotOptions, {
+      readiness: () =>
+        checkReadiness({
+          ledger,
+          database: env.DATABASE_URL ? 'postgres' : 'pglite',
+          expectedVersion: SCHEMA_VERSION,
+          draining: () => deliveries.draining,
+        }),
+      registry: metrics.registry,
+    });
+    const sweep =
+      options.sweepEveryMs !== 0 ? startSweeping(app, deps, options.sweepEveryMs ?? 60_000) : undefined;
     onReady?.(deps);
+    options.onRunning?.({ deps, deliveries, stopTimers: () => clearInterval(sweep), log: app.log });
   };
 }
 
+/** Adds the endpoints to Probot's server; an app loaded without a server (tests' `probot.load`) has none. */
+function serveEndpoints(
+  probotOptions: ApplicationFunctionOptions | undefined,
+  sources: Parameters<typeof createEndpoints>[0],
+): void {
+  try {
+    probotOptions?.addHandler?.(createEndpoints(sources));
+  } catch (error) {
+    if (!/No server instance/.test((error as Error).message)) throw error;
+  }
+}
+
+/** Binds the event and repository to the context's logger (Probot's already carries the delivery id). */
+function withLogFields<C extends Context>(context: C): C {
+  const repository = (context.payload as { repository?: { full_name?: string } }).repository?.full_name;
+  const action = (context.payload as { action?: unknown }).action;
+  context.log = context.log.child({
+    event: typeof action === 'string' ? `${context.name}.${action}` : context.name,
+    ...(repository ? { repository } : {}),
+  });
+  return context;
+}
+
 /** Times out overdue attempts every `everyMs` (sweep-overdue.ts); never keeps the process alive. */
-function startSweeping(app: Probot, deps: AppDeps, everyMs: number): void {
+function startSweeping(app: Probot, deps: AppDeps, everyMs: number): NodeJS.Timeout {
   const limits = overdueLimits(deps.env);
   const sweep = async () => {
     const client = (await app.auth()) as unknown as ProbotClient;
     const timedOut = await sweepOverdue(deps.ledger, client, limits, deps.wrap ? { wrap: deps.wrap } : {});
     if (timedOut.length > 0) app.log.warn(`timed out ${timedOut.length} attempt(s) that no runner finished`);
   };
-  setInterval(
+  return setInterval(
     () => sweep().catch((error) => app.log.error(`overdue sweep: ${(error as Error).message}`)),
     everyMs,
   ).unref();
@@ -89,12 +185,11 @@ function requireWebhookSecret(env: NodeJS.ProcessEnv): void {
 }
 
 /** One write scheduler for every installation client: one window, one pause when GitHub says wait. */
-function schedulerWrap(app: Probot): RequestWrap {
-  const scheduler = createWriteScheduler({
+function schedulerFor(app: Probot): WriteScheduler {
+  return createWriteScheduler({
     onWait: ({ reason, ms, method, url }) =>
       app.log.info(`waiting ${ms} ms (${reason}) before ${method} ${url}`),
   });
-  return (request, options) => scheduler.wrap(request, options);
 }
 
 async function openDefaultLedger(env: NodeJS.ProcessEnv): Promise<Ledger> {
@@ -107,3 +202,84 @@ async function openDefaultLedger(env: NodeJS.ProcessEnv): Promise<Ledger> {
 
 /** The app as `probot run ./build/src/app.js` loads it. */
 export default createMlgradeApp();
+
+/**
+ * What must be set before anything starts, as one line each; Probot's own checks throw with a stack
+ * trace, and a missing WEBHOOK_SECRET would only surface after the ledger opened.
+ */
+export function startupProblem(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.NODE_ENV !== 'production') return undefined; // without APP_ID Probot serves its setup page
+  if (!env.APP_ID) return 'APP_ID is not set: set it to the GitHub App id (docs/deploy.md)';
+  if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH)
+    return "neither PRIVATE_KEY nor PRIVATE_KEY_PATH is set: give the app's private key (docs/deploy.md)";
+  if (!env.WEBHOOK_SECRET)
+    return 'WEBHOOK_SECRET is not set: set it to the secret configured in the GitHub App settings';
+  return undefined;
+}
+
+/**
+ * `node build/src/app.js`: starts Probot's server with this app, prints a one-line error and exits 1
+ * when it cannot start, and shuts down gracefully on SIGTERM/SIGINT.
+ */
+async function main(): Promise<void> {
+  const env = process.env;
+  const problem = startupProblem(env);
+  if (problem) return fail(problem);
+  let running: RunningApp | undefined;
+  const { run } = await import('probot');
+  let server: Awaited<ReturnType<typeof run>>;
+  try {
+    server = await run(createMlgradeApp({ onRunning: (built) => (running = built) }));
+  } catch (error) {
+    return fail(`could not start: ${(error as Error).message}`);
+  }
+  if (!running) return; // Probot's setup page (no APP_ID outside production): nothing to drain
+  const app = running;
+  // Probot's own SIGINT handler exits as soon as the listener closes, before the work in flight ends.
+  process.removeAllListeners('SIGINT');
+  const log = app.log;
+  onTerminationSignals(
+    () =>
+      shutDown({
+        stopAccepting: () => {
+          app.deliveries.stopAccepting();
+          app.stopTimers();
+          void server.stop().catch(() => undefined);
+        },
+        drain: async () => {
+          // Deliveries start tasks and dispatches, and tasks may dispatch: wait in that order, twice.
+          for (let round = 0; round < 2; round++) {
+            await app.deliveries.idle();
+            await app.deps.tasks.idle();
+            await app.deps.dispatcher.idle();
+          }
+        },
+        describeInFlight: () =>
+          `${app.deliveries.size} deliveries, ${app.deps.tasks.size} background tasks, ${app.deps.dispatcher.pendingCount()} attempts to dispatch`,
+        close: () => app.deps.ledger.close(),
+        timeoutMs: shutdownTimeoutMs(env),
+        log,
+      }),
+    log,
+  );
+}
+
+/** One line on stderr and exit 1: what an operator reads first when a container restarts in a loop. */
+function fail(message: string): void {
+  console.error(`mlgrade: ${message.replace(/\s*\n\s*/g, ' ')}`);
+  process.exitCode = 1;
+  // Whatever the failed start left open (a half-built client) must not keep the process up.
+  setTimeout(() => process.exit(1), 1_000).unref();
+}
+
+function isEntrypoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntrypoint()) void main();

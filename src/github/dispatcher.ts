@@ -18,6 +18,8 @@ export interface Dispatcher {
   enqueue(github: GitHub, owner: string, attempts: readonly Attempt[]): void;
   /** Resolves when everything enqueued so far has been dispatched (tests, shutdown). */
   idle(): Promise<void>;
+  /** Attempts enqueued and not yet taken into a batch (read-only; for the app's /metrics). */
+  pendingCount(): number;
 }
 
 interface Logger {
@@ -52,6 +54,7 @@ export function createDispatcher(
       running = running.then(drain).catch((error) => log.error(`dispatcher: ${(error as Error).message}`));
     },
     idle: () => running,
+    pendingCount: () => [...pending.values()].reduce((sum, entry) => sum + entry.ids.length, 0),
   };
 }
 

@@ -20,6 +20,17 @@ export class RollingWindow {
     return this.starts[0]! + this.windowMs - nowMs;
   }
 
+  /** Events in the window ending at `nowMs` (read-only: for metrics). */
+  count(nowMs: number): number {
+    this.forget(nowMs);
+    return this.starts.length;
+  }
+
+  /** The most events allowed in one window. */
+  get capacity(): number {
+    return this.limit;
+  }
+
   /** Records an event at `nowMs`. */
   record(nowMs: number): void {
     this.forget(nowMs);

@@ -50,11 +50,24 @@ export interface WriteSchedulerMetrics {
   gaveUp: number;
 }
 
+/** What the scheduler holds right now (read-only; for the app's /metrics). */
+export interface WriteSchedulerLoad {
+  /** Writes accepted and not yet finished: the one in flight plus those queued behind it. */
+  queuedWrites: number;
+  /** Writes started in the current rolling window. */
+  writesInWindow: number;
+  /** Writes allowed per window (`writesPerMinute`). */
+  writesPerWindow: number;
+  windowMs: number;
+}
+
 /** The hook and its counters. */
 export interface WriteScheduler {
   /** Pass to `octokit.hook.wrap('request', …)`. */
   wrap<O, R>(request: (options: O) => R | Promise<R>, options: O): Promise<R>;
   readonly metrics: WriteSchedulerMetrics;
+  /** The queue and the window as of now. */
+  load(): WriteSchedulerLoad;
 }
 
 const READS = new Set(['GET', 'HEAD']);
@@ -75,6 +88,9 @@ class Scheduler implements WriteScheduler {
   private pausedUntil = 0;
   /** Tail of the write queue. */
   private writes: Promise<unknown> = Promise.resolve();
+  /** Writes in the queue, counted apart because the chain of promises cannot be measured. */
+  private queuedWrites = 0;
+  private readonly windowMs: number;
 
   constructor(options: WriteSchedulerOptions) {
     this.settings = {
@@ -86,7 +102,17 @@ class Scheduler implements WriteScheduler {
       random: options.random ?? Math.random,
       onWait: options.onWait ?? (() => {}),
     };
-    this.window = new RollingWindow(options.writesPerMinute ?? 80, options.windowMs ?? 60_000);
+    this.windowMs = options.windowMs ?? 60_000;
+    this.window = new RollingWindow(options.writesPerMinute ?? 80, this.windowMs);
+  }
+
+  load(): WriteSchedulerLoad {
+    return {
+      queuedWrites: this.queuedWrites,
+      writesInWindow: this.window.count(this.settings.now()),
+      writesPerWindow: this.window.capacity,
+      windowMs: this.windowMs,
+    };
   }
 
   // An arrow property, so `scheduler.wrap` can be handed to Octokit without binding.
@@ -94,7 +120,12 @@ class Scheduler implements WriteScheduler {
     const call = describeCall(requestOptions);
     if (!call.write) return this.send(request, requestOptions, call);
     // One write at a time, in arrival order; a failed write must not break the chain for the next.
-    const result = this.writes.then(() => this.send(request, requestOptions, call));
+    this.queuedWrites += 1;
+    const result = this.writes
+      .then(() => this.send(request, requestOptions, call))
+      .finally(() => {
+        this.queuedWrites -= 1;
+      });
     this.writes = result.catch(() => undefined);
     return result;
   };

@@ -18,6 +18,11 @@ export class BackgroundTasks {
     this.#running.add(promise);
   }
 
+  /** Tasks running now (read-only; for the app's /metrics). */
+  get size(): number {
+    return this.#running.size;
+  }
+
   /** Resolves when every task started so far (and any they start) has finished. */
   async idle(): Promise<void> {
     while (this.#running.size > 0) await Promise.all([...this.#running]);

@@ -211,6 +211,10 @@ export interface Ledger {
   ): Promise<{ attempt: Attempt; results: Results; score: AssignmentScore } | undefined>;
   /** LMS syncs and the grades each sent (lms-syncs.ts). */
   readonly syncs: SyncStore;
+  /** The newest migration recorded in the database: one real query, so it also proves the database answers (readiness). */
+  schemaVersion(): Promise<number>;
+  /** Attempts counted by state (one COUNT … GROUP BY; for metrics). States with none are absent. */
+  countAttemptsByState(): Promise<Partial<Record<AttemptState, number>>>;
   close(): Promise<void>;
 }
 

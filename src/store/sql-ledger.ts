@@ -238,6 +238,20 @@ export class SqlLedger implements Ledger {
     return listManualScores(this.db, repository, assignmentId);
   }
 
+  async schemaVersion(): Promise<number> {
+    const [row] = await this.db.query<{ version: number | null }>(
+      'SELECT max(version) AS version FROM schema_migrations',
+    );
+    return Number(row?.version ?? 0);
+  }
+
+  async countAttemptsByState(): Promise<Partial<Record<AttemptState, number>>> {
+    const rows = await this.db.query<{ state: AttemptState; count: string | number }>(
+      'SELECT state, count(*) AS count FROM attempts GROUP BY state',
+    );
+    return Object.fromEntries(rows.map((row) => [row.state, Number(row.count)]));
+  }
+
   close(): Promise<void> {
     return this.db.close();
   }

@@ -13,7 +13,7 @@
  *   github     Octokit wrappers, the write scheduler
  *   lms        the roster, Canvas and Gradescope: formats, clients, syncs (no GitHub)
  *   course     course config and roster from the config repository
- *   adapters   handlers, cli, action — the rest, never each other
+ *   adapters   handlers, cli, action, server (health, metrics, shutdown) — the rest, never each other
  *   app        app.ts registers the handlers
  *
  * A layer imports only layers below it (units of a layer with peers also each other), and no files
@@ -45,7 +45,7 @@ const LAYERS: readonly Layer[] = [
   { name: 'github', units: ['github'] },
   { name: 'lms', units: ['lms'] },
   { name: 'course', units: ['course'] },
-  { name: 'adapters', units: ['handlers', 'cli', 'action'] },
+  { name: 'adapters', units: ['handlers', 'cli', 'action', 'server'] },
   { name: 'app', units: ['app.ts'] },
 ];
 

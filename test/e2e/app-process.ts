@@ -1,6 +1,6 @@
 /**
- * Starts the real app as `npm start` does (`probot run ./build/src/app.js`) in its own process,
- * pointed at a GitHub fake through GHE_HOST / GHE_PROTOCOL, and stops it again.
+ * Starts the real app as `npm start` does (`node build/src/app.js`, which starts Probot's server) in
+ * its own process, pointed at a GitHub fake through GHE_HOST / GHE_PROTOCOL, and stops it again.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -14,12 +14,25 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /** A running app process. */
 export interface AppProcess {
   webhookUrl: string;
+  /** http://127.0.0.1:PORT, for /healthz, /readyz and /metrics. */
+  baseUrl: string;
   output: () => string;
+  child: ChildProcess;
+  /** Resolves with the exit code once the process ended. */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
+/** How to start the app besides the defaults. */
+export interface AppProcessOptions {
+  /** Added to (or overriding) the process environment; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  /** Run `probot run build/src/app.js` instead of `node build/src/app.js`. */
+  probotRun?: boolean;
+}
+
 /** A free TCP port on 127.0.0.1. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -32,6 +45,7 @@ export async function startAppProcess(
   root: string,
   githubUrl: string,
   webhookSecret: string,
+  options: AppProcessOptions = {},
 ): Promise<AppProcess> {
   const app = path.join(root, 'build', 'src', 'app.js');
   if (!existsSync(app)) throw new Error(`${app} is missing: run \`npm run build\` first (npm test does)`);
@@ -44,35 +58,40 @@ export async function startAppProcess(
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-e2e-ledger-'));
   const { host } = new URL(githubUrl);
   let output = '';
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [path.join(root, 'node_modules', 'probot', 'bin', 'probot.js'), 'run', app],
-    {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'production',
-        APP_ID: '1001',
-        PRIVATE_KEY: privateKey,
-        WEBHOOK_SECRET: webhookSecret,
-        GHE_HOST: host,
-        GHE_PROTOCOL: 'http',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'info',
-        LOG_FORMAT: 'json',
-        MLGRADE_LEDGER_DIR: dataDir,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const args = options.probotRun
+    ? [path.join(root, 'node_modules', 'probot', 'bin', 'probot.js'), 'run', app]
+    : [app];
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    APP_ID: '1001',
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET: webhookSecret,
+    GHE_HOST: host,
+    GHE_PROTOCOL: 'http',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
+    MLGRADE_LEDGER_DIR: dataDir,
+    ...options.env,
+  };
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: root,
+    env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const base = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode === null && child.pid !== undefined) {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
       child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      // Bounded: the app drains for up to MLGRADE_SHUTDOWN_SECONDS; a test must not hang on it.
+      const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(killer);
     }
     await rm(dataDir, { recursive: true, force: true });
   };
@@ -82,7 +101,15 @@ export async function startAppProcess(
       (r) => r.ok,
       () => false,
     );
-    if (pong) return { webhookUrl: `${base}/api/github/webhooks`, output: () => output, stop };
+    if (pong)
+      return {
+        webhookUrl: `${base}/api/github/webhooks`,
+        baseUrl: base,
+        output: () => output,
+        child,
+        exited,
+        stop,
+      };
     await sleep(100);
   }
   await stop();
