@@ -1,5 +1,5 @@
 /**
- * The whole loop with no mocks inside mlgrade: the real app process (probot run) against a GitHub
+ * The whole loop with no mocks inside mlgrade: the real app process (node build/src/app.js) against a GitHub
  * fake on 127.0.0.1 that also plays the runner. A signed push webhook → queued check run → workflow
  * dispatch → the bundled action grades examples/submissions/m4-passing and signs the results with the
  * dispatch's key → artifact → signed workflow_run.completed → completed check run and one PR comment.
