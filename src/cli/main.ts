@@ -15,11 +15,13 @@ import {
   SYNC_USAGE,
   VALIDATE_USAGE,
 } from './command-usage.js';
+import { INIT_USAGE } from './init-usage.js';
 import { UsageError } from './parse-cli-args.js';
 
 const USAGE = `Usage: mlgrade <command> [options]
 
 Commands:
+  init [DIR] [--preset NAME]  scaffold a course: config and grader repositories, hidden data, next steps
   validate FILE...            check course configs; every problem as file:line:column  path  message
   grade SUBMISSION --config FILE [--assignment ID] [--data DIR] [--json OUT] [--markdown OUT]
                               run an assignment's checks on a submission and score its rubric
@@ -43,6 +45,10 @@ Run \`mlgrade <command> --help\` for a command's options. \`mlgrade --version\` 
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIO) => Promise<number> }> = {
   // Commands load on demand: `validate` must not pay for the checks and renderers `grade` needs.
+  init: {
+    usage: INIT_USAGE,
+    run: async (argv, io) => (await import('./init-command.js')).initCommand(argv, io),
+  },
   validate: {
     usage: VALIDATE_USAGE,
     run: async (argv, io) => (await import('./validate-command.js')).validateCommand(argv, io),

@@ -8,6 +8,7 @@
  *   grading    running checks, rubric scoring
  *   doctor     is this runner ready to grade: the sandbox, runtimes, GPUs, disk (mlgrade doctor)
  *   render     Markdown and terminal reports
+ *   init       what `mlgrade init` scaffolds (course config, grader workflow, hidden data)
  *   attempt    what the app makes of one attempt's results (validation, scoring, the report)
  *   store      the ledger
  *   github     Octokit wrappers, the write scheduler
@@ -40,6 +41,7 @@ const LAYERS: readonly Layer[] = [
   { name: 'grading', units: ['grading'] },
   { name: 'doctor', units: ['doctor'] },
   { name: 'render', units: ['render'] },
+  { name: 'init', units: ['init'] },
   { name: 'attempt', units: ['attempt'] },
   { name: 'store', units: ['store'] },
   { name: 'github', units: ['github'] },
