@@ -102,8 +102,11 @@ describe('the spare ONNX inference process', () => {
     await until(async () => (await processDirs()).length === 1);
     const [spareDir] = await processDirs();
     const model = await loadContainedOnnxModel(bytes, { seconds: 60, memoryMiB: 2048 }, 1);
+    // Closed, not taken: the load does not wait for the spare's process to end and its directory
+    // to go, so wait for that (up to 10 s) before looking.
+    await until(async () => !(await processDirs()).includes(spareDir!));
     const dirs = await processDirs();
-    expect(dirs).not.toContain(spareDir); // closed, not taken
+    expect(dirs).not.toContain(spareDir);
     expect(dirs).toHaveLength(1);
     expect((await model.predictClasses!(first, 64)).predicted).toEqual(expectedFirst);
     await model.dispose();
