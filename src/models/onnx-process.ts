@@ -55,6 +55,9 @@ export async function loadContainedOnnxModel(
   onnxParameterCount(bytes); // refusals come before any process starts
   const script = childScript();
   if (!script) throw new Error('the ONNX inference script is missing; run `npm run build`');
+  // A spare still starting (a dispose just began it) is waited for: the next model usually comes
+  // right after the last one ended, and its own start would cost more than the wait.
+  if (spareStarting) await spareStarting;
   const started = takeSpare(limits, threads) ?? (await startChild(script, limits, threads, false));
   const { child, root } = started;
   let preload = started.preload;
@@ -149,6 +152,8 @@ async function startChild(
  * between two models.
  */
 let spare: (Started & { signature: string; expiry: NodeJS.Timeout }) | undefined;
+/** The spare being started (its directory made, its process spawned), until `spare` is set. */
+let spareStarting: Promise<void> | undefined;
 /** Models loaded by this process (a spare is kept only from the second on). */
 let loads = 0;
 /** The last test set staged, for a spare to read ahead; weak, so it never holds the test set alive. */
@@ -174,9 +179,10 @@ function takeSpare(limits: InferenceLimits, threads: number): Started | undefine
 /** Starts a spare in the background (errors only mean there is none: the next load starts its own). */
 function keepSpare(script: string, limits: InferenceLimits, threads: number): void {
   if (spare) return;
+  if (spareStarting) return;
   const signature = signatureOf(limits, threads);
   const last = lastStaged;
-  startChild(script, limits, threads, true).then(
+  const starting: Promise<void> = startChild(script, limits, threads, true).then(
     (started) => {
       if (spare) {
         void started.child.close(); // another dispose started one meanwhile
@@ -200,6 +206,9 @@ function keepSpare(script: string, limits: InferenceLimits, threads: number): vo
     },
     () => undefined,
   );
+  spareStarting = starting.finally(() => {
+    spareStarting = undefined;
+  });
 }
 
 let exitHooked = false;

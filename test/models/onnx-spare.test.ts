@@ -111,4 +111,20 @@ describe('the spare ONNX inference process', () => {
     expect((await model.predictClasses!(first, 64)).predicted).toEqual(expectedFirst);
     await model.dispose();
   }, 60_000);
+
+  it('is taken by a model loaded right after a dispose, while it is still starting', async () => {
+    // Whatever the earlier tests left: one model of these limits, disposed, so the next load may
+    // have a spare of its own limits (from the second load of the file on, every dispose starts one).
+    const before = await loadContainedOnnxModel(bytes, undefined, 1);
+    await before.dispose();
+    const next = await loadContainedOnnxModel(bytes, undefined, 1); // no wait: the spare is starting
+    // Let any process that was closed go, and any spare that would start, start.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await until(async () => (await processDirs()).length <= 1);
+    // One process: the model's, which was the spare. A load that started its own would leave two
+    // (its own, and the spare started by the dispose, idle).
+    expect(await processDirs()).toHaveLength(1);
+    expect((await next.predictClasses!(second, 64)).predicted).toEqual(expectedSecond);
+    await next.dispose();
+  }, 60_000);
 });
