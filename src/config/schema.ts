@@ -109,10 +109,16 @@ export const CriterionSchema = Type.Object(
     ),
     scale: Type.Optional(ScaleSchema),
     pass: Type.Optional(
-      Type.String({
-        pattern: '^[a-z0-9][a-z0-9_-]*$',
-        description: 'Full points when this check passes, 0 when it fails.',
-      }),
+      Type.Union(
+        [
+          Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$' }),
+          Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$' }), { minItems: 1, uniqueItems: true }),
+        ],
+        {
+          description:
+            'Full points when this check passes (or, given a list, when every listed check passes), 0 when one fails.',
+        },
+      ),
     ),
     manual: Type.Optional(
       Type.Literal(true, { description: 'Scored by an instructor (`/mlgrade score`); pending until then.' }),

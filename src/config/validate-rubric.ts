@@ -37,13 +37,46 @@ export function validateRubric(
     checkMetric(sink, path, criterion, modes, checkKinds, metrics);
     if (typeof criterion.pass === 'string') {
       checkReference(sink, [...path, 'pass'], criterion.pass, checkKinds);
+    } else if (Array.isArray(criterion.pass)) {
+      for (const [at, id] of criterion.pass.entries()) {
+        if (typeof id === 'string') checkReference(sink, [...path, 'pass', at], id, checkKinds);
+      }
     }
     checkLevels(sink, path, criterion);
     checkScale(sink, path, criterion);
   }
+  warnUnscoredChecks(sink, base, assignment, criteria);
   if (criteria.length > 0 && criteria.every(([, criterion]) => criterion.manual === true)) {
     const message = 'every criterion is manual: no points are awarded until an instructor scores them';
     sink.add(rubricPath, message, 'warning');
+  }
+}
+
+/**
+ * Warns on each check no criterion reads (by `pass:` or `metric:`): it runs and is shown, but
+ * scores nothing, which is usually a criterion forgotten or a check id mistyped in one.
+ */
+function warnUnscoredChecks(
+  sink: ProblemSink,
+  base: Path,
+  assignment: Entry,
+  criteria: readonly [number, Entry][],
+): void {
+  // No rubric, or an all-manual one, is reported on its own: every check then scores nothing.
+  if (criteria.length === 0 || criteria.every(([, criterion]) => criterion.manual === true)) return;
+  const read = new Set<string>();
+  for (const [, criterion] of criteria) {
+    if (typeof criterion.pass === 'string') read.add(criterion.pass);
+    if (Array.isArray(criterion.pass)) for (const id of criterion.pass) read.add(String(id));
+    if (typeof criterion.metric === 'string') read.add(criterion.metric.split('.')[0]!);
+  }
+  for (const [index, check] of records(assignment.checks)) {
+    if (typeof check.id !== 'string' || read.has(check.id)) continue;
+    sink.add(
+      [...base, 'checks', index, 'id'],
+      `check "${check.id}" feeds no criterion: its result is shown but scores no points; add a criterion with \`pass: ${check.id}\` or \`metric: ${check.id}.<metric>\`, or remove the check`,
+      'warning',
+    );
   }
 }
 

@@ -40,11 +40,17 @@ export function scoreCriterion(
 
 function scoreAutomatically(criterion: Criterion, checks: readonly CheckResult[]): CriterionScore {
   const source = scoringMode(criterion);
-  const ref = source === 'pass' ? criterion.pass : criterion.metric;
+  const passes = passIds(criterion);
+  const ref = source === 'pass' ? passes.join(', ') : criterion.metric;
   const base: Base = { id: criterion.id, title: criterion.title, maxPoints: criterion.points, source };
   if (ref !== undefined) base.metric = ref;
   if (source === 'manual') return pending(base, 'manual', "Awaiting an instructor's score.");
-  if (source === 'pass') return scorePass(base, findCheck(criterion.pass!, checks));
+  if (source === 'pass') {
+    return scorePass(
+      base,
+      passes.map((id) => findCheck(id, checks)),
+    );
+  }
   const found = readMetric(criterion.metric!, checks);
   if (!found.ok) return pending(base, found.reason, `${found.explanation}; ${REVIEW}.`);
   return source === 'levels'
@@ -119,22 +125,45 @@ function scoreScale(base: Base, scale: { zero_at: number; full_at: number }, val
   };
 }
 
-function scorePass(base: Base, found: Lookup<CheckResult>): CriterionScore {
-  if (!found.ok) return pending(base, found.reason, `${found.explanation}; ${REVIEW}.`);
-  const check = found.value;
-  if (check.status === 'pass') {
+/** The check ids a `pass` criterion reads: one id, or every id of its list. */
+export function passIds(criterion: Pick<Criterion, 'pass'>): string[] {
+  if (criterion.pass === undefined) return [];
+  return typeof criterion.pass === 'string' ? [criterion.pass] : [...criterion.pass];
+}
+
+/**
+ * Full points when every check passed; 0 as soon as one failed (it measured something: the others
+ * cannot change that); pending while none failed but one could not judge the submission.
+ */
+function scorePass(base: Base, found: readonly Lookup<CheckResult>[]): CriterionScore {
+  const judged = found.flatMap((lookup) => (lookup.ok ? [lookup.value] : []));
+  const failed = judged.filter((check) => check.status !== 'pass');
+  const unjudged = found.flatMap((lookup) => (lookup.ok ? [] : [lookup]));
+  if (failed.length > 0) {
+    const names = failed.map((check) => check.id).join(', ');
+    const detail = failed.length === 1 ? ` ${brief(failed[0]!.summary)}` : '';
+    const also = unjudged.length > 0 ? ` (${unjudged.map((lookup) => lookup.explanation).join('; ')}.)` : '';
     return {
       ...base,
-      points: base.maxPoints,
+      points: 0,
       status: 'scored',
-      explanation: `Check ${check.id} passed: full points.`,
+      explanation: `Check${failed.length === 1 ? '' : 's'} ${names} failed: 0 points.${detail}${also}`.trim(),
     };
   }
+  const first = unjudged[0];
+  if (first) {
+    const explanations = unjudged.map((lookup) => lookup.explanation).join('; ');
+    return pending(base, first.reason, `${explanations}; ${REVIEW}.`);
+  }
+  const names = judged.map((check) => check.id).join(', ');
   return {
     ...base,
-    points: 0,
+    points: base.maxPoints,
     status: 'scored',
-    explanation: `Check ${check.id} failed: 0 points. ${brief(check.summary)}`.trim(),
+    explanation:
+      judged.length === 1
+        ? `Check ${names} passed: full points.`
+        : `Checks ${names} all passed: full points.`,
   };
 }
 

@@ -133,3 +133,35 @@ describe('semantic rules', () => {
     ]);
   });
 });
+
+describe('pass lists and checks that feed no criterion', () => {
+  const twoChecks = '    checks:\n      - {id: s, kind: scores}\n      - {id: t, kind: scores}\n';
+
+  it('checks every id of a pass list, with a suggestion, at its place in the list', async () => {
+    const text = `${HEAD}${twoChecks}    rubric:\n      - {id: p, title: P, points: 1, pass: [s, tt]}\n`;
+    expect(await problemsOf(text)).toEqual([
+      // The typo also leaves check t read by no criterion.
+      '7  assignments[0].checks[1].id  warning: check "t" feeds no criterion: its result is shown but scores no points; add a criterion with `pass: t` or `metric: t.<metric>`, or remove the check',
+      '9  assignments[0].rubric[0].pass[1]  no check with id "tt" in this assignment — did you mean "t"? (checks in this assignment: s, t)',
+    ]);
+  });
+
+  it('accepts a pass list that reads every check', async () => {
+    const text = `${HEAD}${twoChecks}    rubric:\n      - {id: p, title: P, points: 1, pass: [s, t]}\n`;
+    expect(await problemsOf(text)).toEqual([]);
+  });
+
+  it('warns on a check that no criterion reads, at its id', async () => {
+    const text = `${HEAD}${twoChecks}    rubric:\n      - {id: p, title: P, points: 1, metric: s.accuracy, scale: {zero_at: 0, full_at: 1}}\n`;
+    expect(await problemsOf(text)).toEqual([
+      '7  assignments[0].checks[1].id  warning: check "t" feeds no criterion: its result is shown but scores no points; add a criterion with `pass: t` or `metric: t.<metric>`, or remove the check',
+    ]);
+  });
+
+  it('refuses an empty or repeated pass list', async () => {
+    const empty = `${HEAD}${twoChecks}    rubric:\n      - {id: p, title: P, points: 1, pass: []}\n`;
+    expect((await problemsOf(empty)).join('\n')).toMatch(/^9 {2}assignments\[0\]\.rubric\[0\]\.pass {2}/m);
+    const repeated = `${HEAD}${twoChecks}    rubric:\n      - {id: p, title: P, points: 1, pass: [s, s]}\n`;
+    expect((await problemsOf(repeated)).join('\n')).toMatch(/^9 {2}assignments\[0\]\.rubric\[0\]\.pass/m);
+  });
+});

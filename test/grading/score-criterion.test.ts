@@ -170,3 +170,51 @@ describe('formatMetricValue', () => {
     expect(formatMetricValue(0.00000012)).toBe('0.00000012');
   });
 });
+
+describe('scoreCriterion: pass with a list of checks', () => {
+  const criterion: Criterion = { id: 'done', title: 'Done', points: 8, pass: ['build', 'tests'] };
+
+  it('gives full points only when every listed check passed', () => {
+    expect(scoreCriterion(criterion, [check('build', 'pass'), check('tests', 'pass')])).toMatchObject({
+      points: 8,
+      status: 'scored',
+      metric: 'build, tests',
+      explanation: 'Checks build, tests all passed: full points.',
+    });
+  });
+
+  it('gives 0 and names the check that failed', () => {
+    expect(scoreCriterion(criterion, [check('build', 'pass'), check('tests', 'fail')])).toMatchObject({
+      points: 0,
+      status: 'scored',
+      explanation: 'Check tests failed: 0 points. tests fail',
+    });
+    expect(scoreCriterion(criterion, [check('build', 'fail'), check('tests', 'fail')]).explanation).toBe(
+      'Checks build, tests failed: 0 points.',
+    );
+  });
+
+  it('is pending while none failed and one could not judge; a failure decides even then', () => {
+    expect(scoreCriterion(criterion, [check('build', 'pass'), check('tests', 'error')])).toMatchObject({
+      points: null,
+      status: 'pending',
+      pendingReason: 'check-error',
+      explanation: 'Check tests errored: tests error; an instructor must review.',
+    });
+    expect(scoreCriterion(criterion, [check('build', 'pass')])).toMatchObject({
+      status: 'pending',
+      pendingReason: 'check-missing',
+    });
+    expect(scoreCriterion(criterion, [check('build', 'fail'), check('tests', 'error')])).toMatchObject({
+      points: 0,
+      status: 'scored',
+      explanation: 'Check build failed: 0 points. build fail (Check tests errored: tests error.)',
+    });
+  });
+
+  it('reads a one-id list as the single id', () => {
+    expect(scoreCriterion({ ...criterion, pass: ['tests'] }, [check('tests', 'pass')]).explanation).toBe(
+      'Check tests passed: full points.',
+    );
+  });
+});
