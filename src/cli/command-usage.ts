@@ -24,21 +24,25 @@ Exit codes: 0 graded and every check passed, 1 graded with failing checks,
 `;
 
 /** Usage text, shown by `--help` and after a usage error. */
-export const VALIDATE_USAGE = `Usage: mlgrade validate FILE [FILE...] [--json]
+export const VALIDATE_USAGE = `Usage: mlgrade validate FILE [FILE...] [--data DIR] [--json]
 
 Checks course configs (mlgrade.yml) and the presets and files they extend: YAML syntax,
-the config schema, each check's options, and references between rubrics and checks.
+the config schema, each check's options, and references between rubrics and checks. A check
+that feeds no rubric criterion is a warning.
 
 A FILE whose name contains "roster", or any .csv file, is checked as a course roster
 (CSV or YAML, docs/lms.md#roster): a header with a login column, one row per student,
 no duplicate logins or ids, well-formed GitHub ids, Canvas ids and emails.
 
 Options:
+  --data DIR  also read every hidden file the checks name from DIR, as grading does: it
+              must exist, have the sha256 the config pins, and hold the columns and rows
+              its check reads; each problem is reported at the field naming the file
   --json      print the problems as a JSON array instead of text
   -h, --help  show this help
 
-Exit status: 0 when every file is valid (warnings allowed), 2 when one is invalid
-or the command line is wrong.
+Exit status: 0 when every file is valid (warnings allowed), 2 when one is invalid, a
+hidden file is missing or wrong, or the command line is wrong.
 `;
 
 /** Usage text of `mlgrade score`. */

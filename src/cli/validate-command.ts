@@ -1,6 +1,8 @@
 /**
- * `mlgrade validate FILE [FILE...] [--json]`: loads each course config with everything it extends,
- * prints every problem as `file:line:column  path  message` (or JSON), then a summary. A file whose
+ * `mlgrade validate FILE [FILE...] [--data DIR] [--json]`: loads each course config with everything it
+ * extends, prints every problem as `file:line:column  path  message` (or JSON), then a summary. With
+ * `--data`, every hidden file the checks name is also read from DIR as grading reads it (exists,
+ * pinned sha256, the columns its check expects), each problem at the field that names the file. A file whose
  * name contains `roster`, or any .csv file, is checked as a course roster instead (docs/lms.md#roster):
  * its problems print the same way (`file:line:column  message`).
  * Exit status: 0 when every file is valid (warnings allowed), 2 when one is invalid or the
@@ -29,9 +31,11 @@ export function isRosterFile(file: string): boolean {
 export async function validateCommand(argv: string[], io: Pick<CliIO, 'stdout' | 'stderr'>): Promise<number> {
   let files: string[];
   let json: boolean;
+  let dataDir: string | undefined;
   try {
     const { values, positionals } = parseCliArgs(argv, {
       json: { type: 'boolean' },
+      data: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -42,10 +46,20 @@ export async function validateCommand(argv: string[], io: Pick<CliIO, 'stdout' |
       throw new UsageError('missing FILE: name the course config or roster to check');
     files = positionals;
     json = values.json === true;
+    dataDir = values.data;
+    if (dataDir === '') throw new UsageError('--data needs the hidden data directory');
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr(`mlgrade validate: ${error.message}\n\n${VALIDATE_USAGE}`);
     return 2;
+  }
+  if (dataDir !== undefined) {
+    const { dataDirProblem } = await import('../grading/check-hidden-files.js');
+    const problem = await dataDirProblem(dataDir);
+    if (problem) {
+      io.stderr(`mlgrade validate: ${problem}\n`);
+      return 2;
+    }
   }
   const problems: ConfigProblem[] = [];
   let invalid = 0;
@@ -58,7 +72,16 @@ export async function validateCommand(argv: string[], io: Pick<CliIO, 'stdout' |
     }
     const result = await loadConfig(file);
     problems.push(...result.problems);
-    if (!result.config) invalid++;
+    if (!result.config) {
+      invalid++;
+      continue;
+    }
+    if (dataDir === undefined) continue;
+    // Loaded only when asked for: it brings the dataset readers, which plain validate never needs.
+    const { checkHiddenFiles } = await import('../grading/check-hidden-files.js');
+    const found = await checkHiddenFiles(result.config, path.resolve(dataDir));
+    problems.push(...found.map((problem) => result.problemAt(problem.segments, problem.message)));
+    if (found.length > 0) invalid++;
   }
   const sorted = sortProblems(problems);
   if (json) io.stdout(`${JSON.stringify(sorted, null, 2)}\n`);

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { CheckDefinition } from '../checks/types.js';
 import { type ConfigRules, generatedRules, rulesFor } from './compile-validator.js';
 import { ConfigError, type ConfigProblem, sortProblems } from './config-problem.js';
+import { ProblemSink } from './problem-sink.js';
 import { type ConfigReader, MAX_CONFIG_BYTES, readFromDisk } from './read-config-file.js';
 import { resolveConfig } from './resolve-extends.js';
 import type { CourseConfig } from './schema.js';
@@ -45,6 +46,15 @@ export interface LoadedConfig {
   problems: ConfigProblem[];
   /** Every file that was merged, bases first, as shown in problems. */
   sources: string[];
+  /**
+   * A problem at a path of the merged config (`['assignments', 0, 'checks', 1, 'labels']`), placed
+   * at the file, line and column that set it: for checks made after loading (validate --data).
+   */
+  problemAt(
+    segments: readonly (string | number)[],
+    message: string,
+    level?: 'error' | 'warning',
+  ): ConfigProblem;
 }
 
 /** Loads, merges and validates a config file. Never throws for problems in the config itself. */
@@ -61,12 +71,30 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   };
   const root = await resolveConfig(file, context);
   const { sources } = context;
+  const problemAt = (
+    segments: readonly (string | number)[],
+    message: string,
+    level: 'error' | 'warning' = 'error',
+  ) => {
+    if (!root)
+      return { file: context.display(path.resolve(file)), line: 1, column: 1, path: '', message, level };
+    const sink = new ProblemSink(root);
+    sink.add(segments, message, level);
+    return sink.problems[0]!;
+  };
   // A base that failed to load leaves holes ("missing course"); reporting those would mislead.
-  if (!root || !context.complete) return { config: undefined, problems: sortProblems(problems), sources };
+  if (!root || !context.complete) {
+    return { config: undefined, problems: sortProblems(problems), sources, problemAt };
+  }
   const value = toPlain(root);
   problems.push(...(await validateValue(value, root, options.checks)));
   const valid = !problems.some((problem) => problem.level === 'error');
-  return { config: valid ? (value as CourseConfig) : undefined, problems: sortProblems(problems), sources };
+  return {
+    config: valid ? (value as CourseConfig) : undefined,
+    problems: sortProblems(problems),
+    sources,
+    problemAt,
+  };
 }
 
 /** Like {@link loadConfig}, but returns the config or throws a {@link ConfigError} listing the errors. */

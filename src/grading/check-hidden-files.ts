@@ -1,0 +1,125 @@
+/**
+ * `mlgrade validate --data DIR`: every hidden file a config's checks name is read the way grading
+ * reads it, before any student is graded: it must exist inside DIR, have the sha256 the config
+ * pins, and hold the columns and rows its check expects. A mistyped `labels:` path is then the
+ * instructor's error at validate time (with the field's line) instead of a failing student later.
+ *
+ * The engines' own readers do the reading (`loadHiddenLabels` for predictions, `loadDataset` for
+ * model test sets), so validate and grading can never disagree about a file.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ModelSpec } from '../checks/model-spec.js';
+import type { PredictionsSpec } from '../checks/predictions.js';
+import { DEFAULT_LIMITS } from '../checks/types.js';
+import { closest } from '../config/did-you-mean.js';
+import type { CourseConfig } from '../config/schema.js';
+import { loadHiddenLabels } from '../data/hidden-labels.js';
+import { loadDataset, type PinnedFile } from '../data/load-dataset.js';
+import { InputFileError } from '../files/input-files.js';
+
+/** A problem with one hidden file, at the config field that names it. */
+export interface HiddenFileProblem {
+  /** Path of the field in the merged config, e.g. `['assignments', 0, 'checks', 2, 'labels']`. */
+  segments: (string | number)[];
+  message: string;
+}
+
+/** Why DIR itself cannot be used; undefined when it is a readable directory. */
+export async function dataDirProblem(dataDir: string): Promise<string | undefined> {
+  const found = await stat(dataDir).catch((error: NodeJS.ErrnoException) => error);
+  if (found instanceof Error) {
+    return found.code === 'ENOENT'
+      ? `the hidden data directory ${dataDir} does not exist; pass --data with the directory that holds the hidden test sets`
+      : `cannot read the hidden data directory ${dataDir} (${found.code ?? found.message})`;
+  }
+  if (!found.isDirectory()) return `--data ${dataDir} is not a directory`;
+  return undefined;
+}
+
+/** Reads every hidden file `config` names under `dataDir`; one problem per file that fails. */
+export async function checkHiddenFiles(config: CourseConfig, dataDir: string): Promise<HiddenFileProblem[]> {
+  const problems: HiddenFileProblem[] = [];
+  const names = await fileNames(dataDir);
+  for (const [a, assignment] of config.assignments.entries()) {
+    for (const [c, check] of assignment.checks.entries()) {
+      const at = ['assignments', a, 'checks', c];
+      if (check.kind === 'predictions') {
+        problems.push(...(await predictionsFiles(check as unknown as PredictionsSpec, dataDir, names, at)));
+      } else if (check.kind === 'model') {
+        problems.push(...(await modelFiles(check as unknown as ModelSpec, dataDir, names, at)));
+      }
+    }
+  }
+  return problems;
+}
+
+async function predictionsFiles(
+  spec: PredictionsSpec,
+  dataDir: string,
+  names: readonly string[],
+  at: (string | number)[],
+): Promise<HiddenFileProblem[]> {
+  const loaded = await loadHiddenLabels(spec, { dataDir, limits: DEFAULT_LIMITS });
+  if (!('problems' in loaded)) return [];
+  const train = spec.tiers?.train_labels;
+  return loaded.problems.map((finding) => {
+    const field =
+      finding.file !== undefined && finding.file === train ? ['tiers', 'train_labels'] : ['labels'];
+    const file = field[0] === 'labels' ? spec.labels : train!;
+    const missing = / was not found in the hidden data directory /.test(finding.message);
+    return {
+      segments: [...at, ...field],
+      message: missing ? notFound(file, dataDir, names) : finding.message,
+    };
+  });
+}
+
+async function modelFiles(
+  spec: ModelSpec,
+  dataDir: string,
+  names: readonly string[],
+  at: (string | number)[],
+): Promise<HiddenFileProblem[]> {
+  const pinned: [string, PinnedFile][] = [['inputs', spec.dataset.inputs]];
+  if (spec.dataset.labels) pinned.push(['labels', spec.dataset.labels]);
+  try {
+    await loadDataset(spec.dataset, dataDir, DEFAULT_LIMITS.maxFileBytes);
+    return [];
+  } catch (error) {
+    if (!(error instanceof InputFileError)) throw error;
+    const hit = pinned.find(([, file]) => file.path === error.file);
+    if (!hit) return [{ segments: [...at, 'dataset'], message: error.message }];
+    const [role, file] = hit;
+    const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ENOENT' || /does not exist|not found/i.test(error.message)) {
+      return [{ segments: [...at, 'dataset', role, 'path'], message: notFound(file.path, dataDir, names) }];
+    }
+    const field = /sha256/.test(error.message) ? 'sha256' : 'path';
+    return [{ segments: [...at, 'dataset', role, field], message: error.message }];
+  }
+}
+
+/** "x not found in DIR" with the closest file there, when one is close. */
+function notFound(file: string, dataDir: string, names: readonly string[]): string {
+  const guess = closest(file, names);
+  const hint =
+    guess !== undefined
+      ? `; did you mean "${guess}"?`
+      : names.length === 0
+        ? ' (the directory is empty)'
+        : '';
+  return `hidden file "${file}" was not found in ${dataDir}${hint}`;
+}
+
+/** Files under `dir`, relative to it with `/`, two levels deep: enough for a did-you-mean. */
+async function fileNames(dir: string, prefix = '', depth = 0): Promise<string[]> {
+  const entries = await readdir(path.join(dir, prefix), { withFileTypes: true }).catch(() => []);
+  const out: string[] = [];
+  for (const entry of entries) {
+    const relative = `${prefix}${entry.name}`;
+    if (entry.isFile()) out.push(relative);
+    else if (entry.isDirectory() && depth < 1) out.push(...(await fileNames(dir, `${relative}/`, depth + 1)));
+  }
+  return out;
+}
