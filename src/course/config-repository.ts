@@ -29,14 +29,28 @@ export function courseLocation(owner: string, env: NodeJS.ProcessEnv = process.e
 /** A virtual root, so that problems show repository paths (`.github/mlgrade.yml:12:3`). */
 const ROOT = path.resolve('/mlgrade-config-repository');
 
-/** Loads and validates the course config (and what it `_extends`) from the config repository. */
-export async function loadCourseConfig(github: GitHub, location: CourseLocation): Promise<LoadedConfig> {
+/** A loaded course config; `absent` when the owner has no config file at all (no course there). */
+export type CourseConfigLoad = LoadedConfig & { absent: boolean };
+
+/**
+ * Loads and validates the course config (and what it `_extends`) from the config repository. A
+ * config file that is not there (404: no config repository, or no file in it) makes the owner one
+ * without a course: `absent`, so that pushes there are ignored rather than failed.
+ */
+export async function loadCourseConfig(github: GitHub, location: CourseLocation): Promise<CourseConfigLoad> {
+  let absent = false;
   const reader: ConfigReader = async (absolute) => {
     const file = path.relative(ROOT, absolute).split(path.sep).join('/');
     if (file.startsWith('..')) throw new ConfigReadError('it is outside the config repository');
-    return readRepositoryFile(github, location, file);
+    try {
+      return await readRepositoryFile(github, location, file);
+    } catch (error) {
+      if (file === location.file && statusOf((error as Error).cause) === 404) absent = true;
+      throw error;
+    }
   };
-  return loadConfig(path.join(ROOT, location.file), { reader, displayRoot: ROOT });
+  const loaded = await loadConfig(path.join(ROOT, location.file), { reader, displayRoot: ROOT });
+  return { ...loaded, absent: absent && !loaded.config };
 }
 
 async function readRepositoryFile(github: GitHub, location: CourseLocation, file: string) {

@@ -3,17 +3,21 @@
  * to the config repository's default branch drops the entry (push handler); the TTL bounds staleness
  * when that push was missed (the app not installed on the config repository).
  */
-import type { LoadedConfig } from '../config/load-config.js';
 import type { GitHub } from '../github/github-client.js';
 import type { StudentRoster } from '../lms/roster-types.js';
-import { type CourseLocation, courseLocation, loadCourseConfig } from './config-repository.js';
+import {
+  type CourseConfigLoad,
+  type CourseLocation,
+  courseLocation,
+  loadCourseConfig,
+} from './config-repository.js';
 import type { Roster } from './match-submission.js';
 import { githubIds, type RosterRead, readStudentRoster, rosterFiles } from './read-roster.js';
 
 /** A loaded course and where it came from. */
 export interface CourseEntry {
   location: CourseLocation;
-  loaded: LoadedConfig;
+  loaded: CourseConfigLoad;
 }
 
 /** Caches course configs per owner (case-insensitive) for `ttlMs`. */

@@ -1,6 +1,7 @@
 /**
  * A new submission (push or pull request) or a regrade becomes attempts. Steps:
- *   1. load the course config from the config repository (errors → a failed check run, stop);
+ *   1. load the course config from the config repository (none there → not a course, stop; errors →
+ *      a failed check run, stop);
  *   2. match the repository to assignments (none → not a course repository, stop);
  *   3. per assignment: refuse a student-started attempt past the attempt budget (a neutral check
  *      run says so; grading it would let students probe the hidden test set), else record the
@@ -42,6 +43,15 @@ export async function startAttempts(
 ): Promise<Attempt[]> {
   const repository = `${submission.owner}/${submission.name}`;
   const { loaded, location } = await deps.courses.get(github, submission.owner);
+  if (loaded.absent) {
+    // An owner without a course config has no course: its repositories are not graded, and a
+    // failed check run on every push there would only be noise (the app may be installed on all
+    // of an account's repositories).
+    log.info(
+      `${repository}: ${location.owner}/${location.repository} has no ${location.file}; not a course, not graded`,
+    );
+    return [];
+  }
   if (!loaded.config) {
     log.warn(`${repository}: course config ${location.owner}/${location.repository} has errors`);
     await reportConfigProblems(github, submission, loaded.problems.map(problemLine), location);

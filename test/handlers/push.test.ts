@@ -183,15 +183,31 @@ describe('push', () => {
     expect(await app.ledger.listPending()).toEqual([]);
   });
 
-  it('says where to create the config when the config repository has none', async () => {
+  it('grades nothing, and writes nothing, in an owner with no course config', async () => {
+    // The app may be installed on all of an account's repositories; one without a course config
+    // has no course, and a failed check run on each of its pushes would be noise. (Nock refuses
+    // any request not mocked here, so a check run would fail this test.)
     mockToken();
     nock(API)
       .get('/repos/ml-course/.github/contents/.github%2Fmlgrade.yml')
+      .reply(404, { message: 'Not Found' });
+
+    await deliver(app, 'push', push());
+
+    expect((await ledger.listPending(1000)).filter((attempt) => attempt.sha === SHA)).toEqual([]);
+  });
+
+  it('still fails a check run when the config extends a file that is missing', async () => {
+    mockToken();
+    mockConfig(COURSE_YAML.replace('_extends: preset:tinytorch', '_extends: [preset:tinytorch, ./base.yml]'));
+    nock(API)
+      .get('/repos/ml-course/.github/contents/.github%2Fbase.yml')
       .reply(404, { message: 'Not Found' });
     nock(API)
       .post(
         '/repos/ml-course/m4-alice/check-runs',
         asserting((body) => {
+          expect(body.conclusion).toBe('failure');
           expect(body.output.summary).toContain('file not found in ml-course/.github (default branch)');
         }),
       )
