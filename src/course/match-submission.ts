@@ -49,3 +49,21 @@ export function identifyStudent(
   const fromRoster = roster?.get(login.toLowerCase());
   return { studentId: fromRoster ?? null, studentLogin: login };
 }
+
+/** A webhook's sender as far as telling people from automation goes. */
+export interface Sender {
+  login: string;
+  type?: string;
+}
+
+/**
+ * Why a push or pull request is not a student's submission, or undefined when it is: one by a bot
+ * (Dependabot, github-actions, any app: type `Bot`, login `…[bot]`) or with no sender at all (some
+ * pushes GitHub makes itself). Those are not graded, so they never spend a student's attempts.
+ */
+export function notStudentWork(sender: Sender | null | undefined): string | undefined {
+  if (!sender) return 'it has no sender (GitHub made it)';
+  if (sender.type === 'Bot' || /\[bot\]$/i.test(sender.login))
+    return `it was made by the bot ${sender.login}`;
+  return undefined;
+}

@@ -1,5 +1,6 @@
 /** `pull_request` opened / reopened / synchronize: the head commit becomes attempts (deduplicated with its push). */
 import type { Context } from 'probot';
+import { notStudentWork } from '../course/match-submission.js';
 import { installationClient } from '../github/github-client.js';
 import type { AppDeps } from './app-deps.js';
 import { startAttempts } from './start-attempts.js';
@@ -15,6 +16,18 @@ export async function onPullRequest(
   if (pull.head.repo?.id !== payload.repository.id) {
     // A fork's head is not the student's repository: its config and identity do not apply.
     context.log.info(`${repository}#${pull.number}: head is in another repository; not graded`);
+    return;
+  }
+  const automated = notStudentWork(payload.sender);
+  if (automated) {
+    context.log.info(`${repository}#${pull.number}: not graded: ${automated}`);
+    return;
+  }
+  if (!context.payload.installation?.id) {
+    // Before the delivery is recorded: a delivery that cannot be handled must not read as handled.
+    context.log.warn(
+      `${repository}#${pull.number}: no installation in the event (is the app installed?); not graded`,
+    );
     return;
   }
   if (!(await deps.ledger.recordDelivery(context.id, 'pull_request'))) {

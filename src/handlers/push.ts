@@ -1,5 +1,6 @@
 /** `push`: a new commit on a student repository becomes attempts; a push to the config repository refreshes the course. */
 import type { Context } from 'probot';
+import { notStudentWork } from '../course/match-submission.js';
 import { installationClient } from '../github/github-client.js';
 import type { AppDeps } from './app-deps.js';
 import { rescoreAfterConfigChange } from './config-rescore.js';
@@ -28,6 +29,15 @@ export async function onPush(deps: AppDeps, context: Context<'push'>): Promise<v
   }
   if (!payload.ref.startsWith('refs/heads/')) {
     context.log.info(`${repository}: ${payload.ref} is not a branch; nothing to grade`);
+    return;
+  }
+  const automated = notStudentWork(payload.sender);
+  if (automated) {
+    context.log.info(`${repository}@${payload.after.slice(0, 7)}: not graded: ${automated}`);
+    return;
+  }
+  if (!context.payload.installation?.id) {
+    context.log.warn(`${repository}: push without an installation (is the app installed there?); not graded`);
     return;
   }
   if (!(await deps.ledger.recordDelivery(context.id, 'push'))) {

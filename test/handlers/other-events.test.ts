@@ -82,6 +82,37 @@ describe('pull_request, check_run and installation', () => {
     await deliver(app, 'pull_request', payload);
   });
 
+  it('does not take a pull request without an installation as handled: its redelivery is graded', async () => {
+    const id = crypto.randomUUID();
+    const bare = pullRequest() as unknown as { installation?: unknown };
+    delete bare.installation;
+    // No request is made for it (nock refuses any), and nothing is recorded ...
+    await deliver(app, 'pull_request', bare, id);
+    // ... so GitHub's redelivery of the same delivery, once the app is installed, is graded.
+    mockToken();
+    mockConfig();
+    nock(API).post('/repos/ml-course/m4-alice/check-runs').reply(201, { id: 507 });
+    nock(API).post(DISPATCH).reply(200, { workflow_run_id: 607 });
+    await deliver(app, 'pull_request', pullRequest(), id);
+    expect(await ledger.findByCheckRun(507)).toMatchObject({ trigger: 'pull_request', sha });
+  });
+
+  it.each([
+    ['a bot (Dependabot)', { login: 'dependabot[bot]', id: 49699333, type: 'Bot' }],
+    ['github-actions', { login: 'github-actions[bot]', id: 41898282, type: 'Bot' }],
+    ['no sender', undefined],
+  ])('grades no pull request or push by %s: it would spend a student attempt', async (_, sender) => {
+    const withSender = <T extends object>(payload: T) => {
+      const copy = { ...payload } as T & { sender?: unknown };
+      if (sender) copy.sender = sender;
+      else delete copy.sender;
+      return copy;
+    };
+    await deliver(app, 'pull_request', withSender(pullRequest()));
+    await deliver(app, 'push', withSender({ ...fixture<object>('push'), after: sha }));
+    expect((await ledger.listPending(1000)).filter((attempt) => attempt.sha === sha)).toEqual([]);
+  });
+
   it.each([
     ['rerequested', 'check_run.rerequested', undefined, 'rerequested'],
     ['the Regrade button, pressed by an instructor', 'check_run.requested_action', 200, 'regrade'],
