@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resultsKey } from '../results/results-signature.js';
-import { explainGitHubError, type GitHub } from './github-client.js';
+import { explainGitHubError, type GitHub, statusOf } from './github-client.js';
 import { type DispatchedAttempt, type GraderWorkflow, nonceFromRunName } from './grader-workflow.js';
 
 /** What a dispatch produced. */
@@ -26,9 +26,8 @@ export async function dispatchWorkflow(
   options: { lookupTries?: number; lookupDelayMs?: number } = {},
 ): Promise<DispatchOutcome> {
   const nonce = randomBytes(16).toString('hex');
-  let response: { status: number; data: unknown };
-  try {
-    response = await github.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+  const dispatch = (runDetails: boolean) =>
+    github.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
       owner: grader.owner,
       repo: grader.repo,
       workflow_id: grader.workflow,
@@ -39,8 +38,18 @@ export async function dispatchWorkflow(
         runs_on: grader.runsOn,
         results_key: resultsKey(grader.resultsSecret, nonce),
       },
-      return_run_details: true,
+      ...(runDetails ? { return_run_details: true } : {}),
     });
+  let response: { status: number; data: unknown };
+  try {
+    try {
+      response = await dispatch(true);
+    } catch (error) {
+      // A GitHub Enterprise Server older than `return_run_details` refuses the unknown key (422/400)
+      // and starts no run: dispatch again without it, and find the run by its nonce.
+      if (!refusesRunDetails(error)) throw error;
+      response = await dispatch(false);
+    }
   } catch (error) {
     throw explainGitHubError(
       error,
@@ -75,4 +84,12 @@ async function findRunByNonce(
     if (run) return run.id;
   }
   return null;
+}
+
+/** A 400/422 whose message names `return_run_details`: the server does not know the key. */
+function refusesRunDetails(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status !== 422 && status !== 400) return false;
+  const data = (error as { response?: { data?: unknown } }).response?.data;
+  return /return_run_details/.test(`${(error as Error).message ?? ''} ${JSON.stringify(data ?? '')}`);
 }

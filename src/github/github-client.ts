@@ -76,13 +76,22 @@ export function statusOf(error: unknown): number | undefined {
 
 /**
  * Rewrites 403/404 from GitHub into what to fix (the app's permissions or installation), keeping
- * the original as the cause; other errors pass through.
+ * the original as the cause; other errors pass through. A 403 (or 429) that is a rate limit says
+ * so: GitHub answers its primary and secondary limits with 403 too, and "grant a permission" would
+ * send an instructor after the wrong fix.
  */
 export function explainGitHubError(error: unknown, doing: string, repository: string): Error {
   const status = statusOf(error);
   if (status === 404) {
     return new Error(
       `${doing}: GitHub answered 404 for ${repository}. Install the mlgrade app on ${repository} (or on all repositories of its owner) and check that the repository exists.`,
+      { cause: error },
+    );
+  }
+  const limited = status === 403 || status === 429 ? rateLimit(error) : undefined;
+  if (limited !== undefined) {
+    return new Error(
+      `${doing}: GitHub answered ${status} for ${repository}: the app is rate-limited (${limited}), not missing a permission. It clears by itself; mlgrade's writes pause for it.`,
       { cause: error },
     );
   }
@@ -93,4 +102,30 @@ export function explainGitHubError(error: unknown, doing: string, repository: st
     );
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * How a 403/429 is a rate limit, in words, or undefined when it is not one: a `retry-after` header
+ * (secondary limits), no requests left (`x-ratelimit-remaining: 0`, until `x-ratelimit-reset`), or
+ * GitHub's message naming a rate limit.
+ */
+function rateLimit(error: unknown): string | undefined {
+  const response = (error as { response?: { headers?: Record<string, unknown>; data?: unknown } } | null)
+    ?.response;
+  const headers = response?.headers ?? {};
+  const header = (name: string) => {
+    const value = headers[name];
+    return value === undefined || value === null ? undefined : String(value);
+  };
+  const retryAfter = header('retry-after');
+  if (retryAfter !== undefined) return `secondary rate limit; retry after ${retryAfter} s`;
+  if (header('x-ratelimit-remaining') === '0') {
+    const reset = Number(header('x-ratelimit-reset'));
+    const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : '';
+    return `no requests left in the hour${when}`;
+  }
+  const message = `${(error as { message?: unknown } | null)?.message ?? ''} ${JSON.stringify(response?.data ?? '')}`;
+  if (/secondary rate limit/i.test(message)) return 'secondary rate limit';
+  if (/rate limit/i.test(message)) return 'rate limit';
+  return undefined;
 }
