@@ -50,7 +50,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true }); // the last spare's directory with it
+  // The last spare's directory with it; that spare may still be writing the test set it reads
+  // ahead into it, so a removal can meet a file created meanwhile (ENOTEMPTY): retry.
+  await rm(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   if (savedTmp === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = savedTmp;
 });
@@ -126,5 +128,7 @@ describe('the spare ONNX inference process', () => {
     expect(await processDirs()).toHaveLength(1);
     expect((await next.predictClasses!(second, 64)).predicted).toEqual(expectedSecond);
     await next.dispose();
+    // That dispose starts the next spare: let it finish starting before the directory is removed.
+    await until(async () => (await processDirs()).length === 1);
   }, 60_000);
 });
