@@ -5,7 +5,7 @@
  * scaffolded rubric. The page's other commands are the install (CI's own `npm ci` on a fresh clone)
  * and `npm start`, which must stay the entrypoint the app-process tests run.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveScore } from '../../src/attempt/resolve-score.js';
 import { parseCommands } from '../../src/attempt/score-commands.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { freePort } from '../e2e/app-process.js';
 import { bubblewrapWorksHere } from '../helpers/bubblewrap-here.js';
 import { ROOT } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -90,4 +91,28 @@ describe('docs/quickstart.md', () => {
       reason: 'clear structure, good names',
     });
   }, 120_000);
+
+  it("step 6: npm start's app, with no APP_ID yet, serves the page with Register GitHub App", async () => {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: await tempDir(), PORT: String(port) };
+    const child = spawn(process.execPath, [path.join(ROOT, 'build', 'src', 'app.js')], {
+      cwd: await tempDir(),
+      env,
+      stdio: 'ignore',
+    });
+    try {
+      let page = '';
+      for (let tries = 0; tries < 100 && !page.includes('Register GitHub App'); tries++) {
+        page = await fetch(`http://127.0.0.1:${port}/probot`)
+          .then((response) => response.text())
+          .catch(() => '');
+        if (!page.includes('Register GitHub App')) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(page).toContain('Register GitHub App');
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 60_000);
 });
