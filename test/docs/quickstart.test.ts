@@ -110,9 +110,11 @@ describe('docs/quickstart.md', () => {
       }
       expect(page).toContain('Register GitHub App');
     } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
     }
   }, 60_000);
 });
