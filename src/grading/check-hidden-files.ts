@@ -16,7 +16,8 @@ import { closest } from '../config/did-you-mean.js';
 import type { CourseConfig } from '../config/schema.js';
 import { loadHiddenLabels } from '../data/hidden-labels.js';
 import { loadDataset, type PinnedFile } from '../data/load-dataset.js';
-import { InputFileError } from '../files/input-files.js';
+import { InputFileError, resolveInside } from '../files/input-files.js';
+import { sha256File } from '../files/sha256-file.js';
 
 /** A problem with one hidden file, at the config field that names it. */
 export interface HiddenFileProblem {
@@ -64,8 +65,12 @@ async function predictionsFiles(
   if (!('problems' in loaded)) return [];
   const train = spec.tiers?.train_labels;
   return loaded.problems.map((finding) => {
+    // The labels are read first, and a failure there stops before the training labels: a finding
+    // names the training file only when the labels file is another one.
     const field =
-      finding.file !== undefined && finding.file === train ? ['tiers', 'train_labels'] : ['labels'];
+      finding.file !== undefined && finding.file === train && train !== spec.labels
+        ? ['tiers', 'train_labels']
+        : ['labels'];
     const file = field[0] === 'labels' ? spec.labels : train!;
     const missing = / was not found in the hidden data directory /.test(finding.message);
     return {
@@ -75,6 +80,11 @@ async function predictionsFiles(
   });
 }
 
+/**
+ * A model check's pinned test set: each pinned file is first found inside DIR and hashed on its own
+ * (so a missing labels file and a wrong inputs pin are both reported, each at its field); when every
+ * pin holds, the test set is decoded with `loadDataset`, the reader grading uses.
+ */
 async function modelFiles(
   spec: ModelSpec,
   dataDir: string,
@@ -83,6 +93,13 @@ async function modelFiles(
 ): Promise<HiddenFileProblem[]> {
   const pinned: [string, PinnedFile][] = [['inputs', spec.dataset.inputs]];
   if (spec.dataset.labels) pinned.push(['labels', spec.dataset.labels]);
+  const problems: HiddenFileProblem[] = [];
+  for (const [role, file] of pinned) {
+    const problem = await pinProblem(file, dataDir, names);
+    if (problem)
+      problems.push({ segments: [...at, 'dataset', role, problem.field], message: problem.message });
+  }
+  if (problems.length > 0) return problems;
   try {
     await loadDataset(spec.dataset, dataDir, DEFAULT_LIMITS.maxFileBytes);
     return [];
@@ -90,14 +107,37 @@ async function modelFiles(
     if (!(error instanceof InputFileError)) throw error;
     const hit = pinned.find(([, file]) => file.path === error.file);
     if (!hit) return [{ segments: [...at, 'dataset'], message: error.message }];
-    const [role, file] = hit;
-    const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT' || /does not exist|not found/i.test(error.message)) {
-      return [{ segments: [...at, 'dataset', role, 'path'], message: notFound(file.path, dataDir, names) }];
-    }
+    const [role] = hit;
     const field = /sha256/.test(error.message) ? 'sha256' : 'path';
     return [{ segments: [...at, 'dataset', role, field], message: error.message }];
   }
+}
+
+/**
+ * Why one pinned file cannot be used, and which of its fields (`path` or `sha256`) says so: outside
+ * DIR, missing, not a regular file, over the size limit grading reads, or another sha256 than pinned.
+ */
+async function pinProblem(
+  file: PinnedFile,
+  dataDir: string,
+  names: readonly string[],
+): Promise<{ field: 'path' | 'sha256'; message: string } | undefined> {
+  let actual: string;
+  try {
+    const absolute = await resolveInside(dataDir, file.path);
+    actual = await sha256File(absolute, file.path, DEFAULT_LIMITS.maxFileBytes);
+  } catch (error) {
+    if (!(error instanceof InputFileError)) throw error;
+    const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+    const message = code === 'ENOENT' ? notFound(file.path, dataDir, names) : error.message;
+    return { field: 'path', message };
+  }
+  if (actual === file.sha256.toLowerCase()) return undefined;
+  // Worded as loadDataset words it, so validate and a graded check say the same.
+  return {
+    field: 'sha256',
+    message: `${file.path} has sha256 ${actual}, but the course config pins ${file.sha256}; the hidden data changed or is the wrong file`,
+  };
 }
 
 /** "x not found in DIR" with the closest file there, when one is close. */
