@@ -132,6 +132,18 @@ export function passIds(criterion: Pick<Criterion, 'pass'>): string[] {
 }
 
 /**
+ * The check ids a scored criterion read, from its `metric`: `<check id>.<metric>` names one check; a
+ * pass criterion's is its check ids joined by ", " (no dots: check ids have none). A criterion that
+ * reads a hidden check is hidden with it (reports, Gradescope), so every id of a pass list counts.
+ */
+export function criterionCheckIds(score: Pick<CriterionScore, 'metric'>): string[] {
+  const { metric } = score;
+  if (metric === undefined || metric === '') return [];
+  if (metric.includes('.')) return [metric.slice(0, metric.indexOf('.'))];
+  return metric.split(',').map((id) => id.trim());
+}
+
+/**
  * Full points when every check passed; 0 as soon as one failed (it measured something: the others
  * cannot change that); pending while none failed but one could not judge the submission.
  */

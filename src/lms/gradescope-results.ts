@@ -8,6 +8,7 @@
  * details, since Gradescope shows it with the whole result.
  */
 import type { Assignment, CourseConfig } from '../config/schema.js';
+import { criterionCheckIds } from '../grading/score-criterion.js';
 import { escapeInline } from '../render/escape-markdown.js';
 import { renderMarkdown } from '../render/render-markdown.js';
 import type { Results } from '../results/results-schema.js';
@@ -130,9 +131,7 @@ function criterionTest(criterion: CriterionScore, visibility: GradescopeVisibili
 
 /** A criterion reads a hidden check when its metric or pass names one. */
 function readsHidden(criterion: CriterionScore, hidden: ReadonlySet<string>): boolean {
-  const metric = criterion.metric ?? '';
-  const checkId = metric.split('.')[0] ?? '';
-  return hidden.has(checkId);
+  return criterionCheckIds(criterion).some((id) => hidden.has(id));
 }
 
 function checkOutput(check: Results['checks'][number]): string {

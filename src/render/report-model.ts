@@ -8,7 +8,7 @@
  * so students cannot tune a model against the hidden test set one push at a time.
  */
 import type { Assignment, CourseConfig } from '../config/schema.js';
-import { formatMetricValue } from '../grading/score-criterion.js';
+import { criterionCheckIds, formatMetricValue } from '../grading/score-criterion.js';
 import type { CheckResult, CheckStatus, Results } from '../results/results-schema.js';
 import type { AssignmentScore, CriterionScore } from '../results/score-types.js';
 
@@ -118,8 +118,7 @@ function pendingLine(score: AssignmentScore): string | undefined {
 }
 
 function rubricRow(c: CriterionScore, hiddenIds: ReadonlySet<string>): RubricRow {
-  const checkId = c.metric?.split('.')[0];
-  const hidden = checkId !== undefined && hiddenIds.has(checkId);
+  const hidden = criterionCheckIds(c).some((id) => hiddenIds.has(id));
   const pending = c.status === 'pending';
   let explanation = c.explanation;
   if (hidden)

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Criterion } from '../../src/config/schema.js';
-import { BELOW_ALL_LEVELS, formatMetricValue, scoreCriterion } from '../../src/grading/score-criterion.js';
+import {
+  BELOW_ALL_LEVELS,
+  criterionCheckIds,
+  formatMetricValue,
+  scoreCriterion,
+} from '../../src/grading/score-criterion.js';
 import type { CheckResult } from '../../src/results/results-schema.js';
 
 function check(id: string, status: CheckResult['status'], metrics: CheckResult['metrics'] = {}): CheckResult {
@@ -216,5 +221,21 @@ describe('scoreCriterion: pass with a list of checks', () => {
     expect(scoreCriterion({ ...criterion, pass: ['tests'] }, [check('tests', 'pass')]).explanation).toBe(
       'Check tests passed: full points.',
     );
+  });
+});
+
+describe('criterionCheckIds', () => {
+  it('reads the check of a metric, every check of a pass list, and none of a manual criterion', () => {
+    expect(criterionCheckIds({ metric: 'eval.tier.rare.f1' })).toEqual(['eval']);
+    expect(criterionCheckIds({ metric: 'tests' })).toEqual(['tests']);
+    expect(criterionCheckIds({ metric: 'build, tests, lint' })).toEqual(['build', 'tests', 'lint']);
+    expect(criterionCheckIds({})).toEqual([]);
+  });
+
+  it('reads what scoring wrote, for a pass list kept under a manual score too', () => {
+    const criterion: Criterion = { id: 'done', title: 'Done', points: 4, pass: ['build', 'tests'] };
+    const scored = scoreCriterion(criterion, [check('build', 'pass')], { points: 3 });
+    expect(scored.source).toBe('manual');
+    expect(criterionCheckIds(scored)).toEqual(['build', 'tests']);
   });
 });
