@@ -126,6 +126,27 @@ describe('mlgrade validate --data', () => {
     expect(file.stderr).toBe(`mlgrade validate: --data ${path.join(dir, 'file.txt')} is not a directory\n`);
   });
 
+  it('reads no hidden file without --data, even when course.data_dir is set', async () => {
+    const text = predictionsCourse('no-such-labels.csv').replace(
+      'course: {id: c, title: C}',
+      'course: {id: c, title: C, data_dir: no-such-dir}',
+    );
+    const dir = await tempDir({ 'mlgrade.yml': text });
+    const config = path.join(dir, 'mlgrade.yml');
+    expect(await runCli(['validate', config])).toEqual({
+      code: 0,
+      stdout: `${config}: valid (0 errors, 0 warnings)\n`,
+      stderr: '',
+    });
+    // With --data the same labels path is read, and missing there.
+    const data = await tempDir();
+    const { code, stdout } = await runCli(['validate', config, '--data', data]);
+    expect(code).toBe(2);
+    expect(stdout).toContain(
+      `${config}:11:17  assignments[0].checks[1].labels  hidden file "no-such-labels.csv" was not found in ${data} (the directory is empty)`,
+    );
+  });
+
   it('finds every hidden file of the example course in examples/hidden-data', async () => {
     const { code, stdout } = await runCli(['validate', EXAMPLE_CONFIG, '--data', EXAMPLE_DATA]);
     expect(code).toBe(0);

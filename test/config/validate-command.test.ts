@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { validateCommand } from '../../src/cli/validate-command.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { fixture } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -101,4 +102,59 @@ describe('validateCommand', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
     },
   );
+});
+
+describe('validateCommand: pass lists and checks that feed no criterion', () => {
+  /** Three checks; the criterion on line 16 reads `pass`, whose second id starts at column 23. */
+  const config = (pass: string) => `course: {id: c, title: C}
+assignments:
+  - id: a1
+    title: A1
+    checks:
+      - id: build
+        kind: files
+      - id: tests
+        kind: files
+      - id: lint
+        kind: files
+    rubric:
+      - id: done
+        title: Done
+        points: 10
+        pass: ${pass}
+`;
+  const unused = (id: string) =>
+    `warning: check "${id}" feeds no criterion: its result is shown but scores no points; add a criterion with \`pass: ${id}\` or \`metric: ${id}.<metric>\`, or remove the check`;
+
+  it('warns at the id of a check no criterion reads and still exits 0', async () => {
+    const file = path.join(await tempDir({ 'mlgrade.yml': config('[build, tests]') }), 'mlgrade.yml');
+    expect(await run([file])).toEqual({
+      code: 0,
+      stdout: `${file}:10:13  assignments[0].checks[2].id  ${unused('lint')}\n\n${file}: valid (0 errors, 1 warning)\n`,
+      stderr: '',
+    });
+  });
+
+  it('refuses a mistyped id in a pass list at its place in the list, with the id it was meant to be', async () => {
+    const file = path.join(await tempDir({ 'mlgrade.yml': config('[build, tset]') }), 'mlgrade.yml');
+    expect(await run([file])).toEqual({
+      code: 2,
+      stdout: [
+        `${file}:8:13  assignments[0].checks[1].id  ${unused('tests')}`,
+        `${file}:10:13  assignments[0].checks[2].id  ${unused('lint')}`,
+        `${file}:16:23  assignments[0].rubric[0].pass[1]  no check with id "tset" in this assignment — did you mean "tests"? (checks in this assignment: build, tests, lint)`,
+        '',
+        `${file}: invalid (1 error, 2 warnings)`,
+        '',
+      ].join('\n'),
+      stderr: '',
+    });
+  });
+
+  it('accepts a single id as before', async () => {
+    const file = path.join(await tempDir({ 'mlgrade.yml': config('tests') }), 'mlgrade.yml');
+    const result = await run([file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`${file}: valid (0 errors, 2 warnings)`);
+  });
 });
