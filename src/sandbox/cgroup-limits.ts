@@ -200,7 +200,8 @@ async function createV2(own: string, name: string, memoryMb: number, processes: 
     throw error;
   }
   const finish = async () => {
-    const killed = (await members([dir])).size;
+    const listed = [...(await members([dir]))];
+    const killed = (await Promise.all(listed.map(isRunningProcess))).filter(Boolean).length;
     await writeFile(path.join(dir, 'cgroup.kill'), '1').catch(() => undefined);
     await killAll([dir]);
     const [memoryEvents, pidsEvents, peak] = await Promise.all(
@@ -231,14 +232,29 @@ async function members(dirs: string[]): Promise<Set<number>> {
 }
 
 /**
+ * Whether a listed pid is still a running process: a process that has exited but is not yet
+ * reaped (a zombie, state Z or X in /proc/<pid>/stat) stays in `cgroup.procs` for a moment after
+ * the run's own process ends, most of all on a loaded machine; it is no leftover.
+ */
+export async function isRunningProcess(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // The state follows the command name, which is in parentheses and may itself hold ") ".
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state !== '' && state !== 'Z' && state !== 'X';
+}
+
+/**
  * SIGKILLs every process listed in the cgroups until they are empty (bounded); returns how many
- * were listed at first.
+ * running processes were listed at first (the leftovers the run's own process did not end).
  */
 async function killAll(dirs: string[]): Promise<number> {
   let first: number | undefined;
   for (let round = 0; round < 50; round++) {
     const pids = await members(dirs);
-    first ??= pids.size;
+    if (first === undefined) {
+      const alive = await Promise.all([...pids].map(isRunningProcess));
+      first = alive.filter(Boolean).length;
+    }
     if (pids.size === 0) break;
     for (const pid of pids) {
       try {
