@@ -38,6 +38,11 @@ export interface Dataset {
   log: string[];
 }
 
+/** What a hidden file whose bytes hash to `actual` instead of its pin is told: one wording for grading and validate. */
+export function pinMismatch(file: PinnedFile, actual: string): string {
+  return `${file.path} has sha256 ${actual}, but the course config pins ${file.sha256}; the hidden data changed or is the wrong file`;
+}
+
 /** Reads and verifies the dataset. Throws InputFileError (file relative to the data dir) on any problem. */
 export async function loadDataset(spec: DatasetSpec, dataDir: string, maxBytes: number): Promise<Dataset> {
   const log: string[] = [];
@@ -48,10 +53,7 @@ export async function loadDataset(spec: DatasetSpec, dataDir: string, maxBytes: 
     const bytes = await readInputFile(absolute, file.path, { maxBytes, text: false });
     const actual = createHash('sha256').update(bytes).digest('hex');
     if (actual !== file.sha256.toLowerCase()) {
-      throw new InputFileError(
-        file.path,
-        `${file.path} has sha256 ${actual}, but the course config pins ${file.sha256}; the hidden data changed or is the wrong file`,
-      );
+      throw new InputFileError(file.path, pinMismatch(file, actual));
     }
     log.push(`verified ${file.path} (${bytes.length} bytes, sha256 ${actual.slice(0, 12)}…)`);
     return bytes;

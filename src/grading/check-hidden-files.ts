@@ -15,7 +15,7 @@ import { DEFAULT_LIMITS } from '../checks/types.js';
 import { closest } from '../config/did-you-mean.js';
 import type { CourseConfig } from '../config/schema.js';
 import { loadHiddenLabels } from '../data/hidden-labels.js';
-import { loadDataset, type PinnedFile } from '../data/load-dataset.js';
+import { loadDataset, type PinnedFile, pinMismatch } from '../data/load-dataset.js';
 import { InputFileError, resolveInside } from '../files/input-files.js';
 import { sha256File } from '../files/sha256-file.js';
 
@@ -42,14 +42,30 @@ export async function dataDirProblem(dataDir: string): Promise<string | undefine
 export async function checkHiddenFiles(config: CourseConfig, dataDir: string): Promise<HiddenFileProblem[]> {
   const problems: HiddenFileProblem[] = [];
   const names = await fileNames(dataDir);
+  // Assignments often share a test set (a YAML anchor, a preset): each set is read and hashed once,
+  // and its problems are reported at every check that names it.
+  const read = new Map<string, Promise<HiddenFileProblem[]>>();
+  const once = (key: string, load: () => Promise<HiddenFileProblem[]>) => {
+    let found = read.get(key);
+    if (!found) read.set(key, (found = load()));
+    return found;
+  };
   for (const [a, assignment] of config.assignments.entries()) {
     for (const [c, check] of assignment.checks.entries()) {
-      const at = ['assignments', a, 'checks', c];
+      let found: HiddenFileProblem[] = [];
       if (check.kind === 'predictions') {
-        problems.push(...(await predictionsFiles(check as unknown as PredictionsSpec, dataDir, names, at)));
+        const spec = check as unknown as PredictionsSpec;
+        const { labels, format, id_column, label_column, classes, tiers } = spec;
+        const key = JSON.stringify(['predictions', labels, format, id_column, label_column, classes, tiers]);
+        found = await once(key, () => predictionsFiles(spec, dataDir, names, []));
       } else if (check.kind === 'model') {
-        problems.push(...(await modelFiles(check as unknown as ModelSpec, dataDir, names, at)));
+        const spec = check as unknown as ModelSpec;
+        found = await once(JSON.stringify(['model', spec.dataset]), () =>
+          modelFiles(spec, dataDir, names, []),
+        );
       }
+      const at = ['assignments', a, 'checks', c];
+      problems.push(...found.map((problem) => ({ ...problem, segments: [...at, ...problem.segments] })));
     }
   }
   return problems;
@@ -133,11 +149,7 @@ async function pinProblem(
     return { field: 'path', message };
   }
   if (actual === file.sha256.toLowerCase()) return undefined;
-  // Worded as loadDataset words it, so validate and a graded check say the same.
-  return {
-    field: 'sha256',
-    message: `${file.path} has sha256 ${actual}, but the course config pins ${file.sha256}; the hidden data changed or is the wrong file`,
-  };
+  return { field: 'sha256', message: pinMismatch(file, actual) };
 }
 
 /** "x not found in DIR" with the closest file there, when one is close. */

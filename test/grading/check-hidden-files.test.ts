@@ -205,6 +205,31 @@ describe('checkHiddenFiles: model test sets', () => {
   });
 });
 
+describe('checkHiddenFiles: a test set two checks share', () => {
+  it('reports its problem at each check that names it', async () => {
+    const data = await tempDir({ 'labels.csv': LABELS });
+    const wrong = { path: 'images.idx', sha256: 'ab'.repeat(32) };
+    const pins = { path: 'labels.idx', sha256: 'cd'.repeat(32) };
+    const problems = await checkHiddenFiles(
+      course(
+        predictions({ labels: 'labls.csv' }),
+        { ...model(wrong, pins), id: 'a' },
+        { ...model(wrong, pins), id: 'b' },
+      ),
+      data,
+    );
+    expect(problems.map((problem) => problem.segments.join('.'))).toEqual([
+      'assignments.0.checks.0.labels',
+      'assignments.0.checks.1.dataset.inputs.path',
+      'assignments.0.checks.1.dataset.labels.path',
+      'assignments.0.checks.2.dataset.inputs.path',
+      'assignments.0.checks.2.dataset.labels.path',
+    ]);
+    expect(problems[1]!.message).toBe(problems[3]!.message);
+    expect(problems[1]!.message).toBe(`hidden file "images.idx" was not found in ${data}`);
+  });
+});
+
 describe('dataDirProblem', () => {
   it('accepts a directory and explains a missing one or a file', async () => {
     const dir = await tempDir({ 'file.txt': '' });
