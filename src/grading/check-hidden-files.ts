@@ -46,9 +46,11 @@ export async function checkHiddenFiles(config: CourseConfig, dataDir: string): P
   // and its problems are reported at every check that names it.
   const read = new Map<string, Promise<HiddenFileProblem[]>>();
   const once = (key: string, load: () => Promise<HiddenFileProblem[]>) => {
-    let found = read.get(key);
-    if (!found) read.set(key, (found = load()));
-    return found;
+    const known = read.get(key);
+    if (known) return known;
+    const loading = load();
+    read.set(key, loading);
+    return loading;
   };
   for (const [a, assignment] of config.assignments.entries()) {
     for (const [c, check] of assignment.checks.entries()) {

@@ -5,7 +5,7 @@
  * to a temporary name beside it and renamed into place, so an interrupted init leaves whole files.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readdir, readFile, rename, rm, stat as stat_ } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InitError, type ScaffoldFile } from './scaffold-course.js';
 
@@ -28,12 +28,12 @@ export const SCAFFOLD_ENTRIES = ['config-repo', 'grader-repo', 'hidden-data', 'e
  */
 export async function checkTarget(dir: string, force: boolean): Promise<boolean> {
   // stat, not lstat: DIR itself may be a link the instructor chose; what is inside it may not.
-  const stat = await stat_(dir).catch((error: NodeJS.ErrnoException) => {
+  const found = await stat(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw new InitError(`cannot read ${dir}: ${error.message}`);
   });
-  if (stat === undefined) return false;
-  if (!stat.isDirectory()) {
+  if (found === undefined) return false;
+  if (!found.isDirectory()) {
     throw new InitError(`${dir} exists and is not a directory; name a new or empty directory`);
   }
   const entries = (await readdir(dir)).sort();
