@@ -5,6 +5,7 @@
  */
 import { Octokit } from '@octokit/rest';
 import type { EndpointDefaults, OctokitResponse } from '@octokit/types';
+import { classifyFailure, failureOf } from './rate-limit-headers.js';
 
 /** An authenticated REST client (`@octokit/rest`: endpoint methods and pagination, no retry, no throttle). */
 export type GitHub = Octokit;
@@ -105,27 +106,18 @@ export function explainGitHubError(error: unknown, doing: string, repository: st
 }
 
 /**
- * How a 403/429 is a rate limit, in words, or undefined when it is not one: a `retry-after` header
- * (secondary limits), no requests left (`x-ratelimit-remaining: 0`, until `x-ratelimit-reset`), or
- * GitHub's message naming a rate limit.
+ * How a 403/429 is a rate limit, in words, or undefined when it is not one. Whether it is one is the
+ * write scheduler's own verdict (`classifyFailure`); this only says which limit.
  */
 function rateLimit(error: unknown): string | undefined {
-  const response = (error as { response?: { headers?: Record<string, unknown>; data?: unknown } } | null)
-    ?.response;
-  const headers = response?.headers ?? {};
-  const header = (name: string) => {
-    const value = headers[name];
-    return value === undefined || value === null ? undefined : String(value);
-  };
-  const retryAfter = header('retry-after');
+  if (classifyFailure(error, Date.now()).kind !== 'rate-limited') return undefined;
+  const { headers, message } = failureOf(error);
+  const retryAfter = headers['retry-after'];
   if (retryAfter !== undefined) return `secondary rate limit; retry after ${retryAfter} s`;
-  if (header('x-ratelimit-remaining') === '0') {
-    const reset = Number(header('x-ratelimit-reset'));
+  if (String(headers['x-ratelimit-remaining']) === '0') {
+    const reset = Number(headers['x-ratelimit-reset']);
     const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : '';
     return `no requests left in the hour${when}`;
   }
-  const message = `${(error as { message?: unknown } | null)?.message ?? ''} ${JSON.stringify(response?.data ?? '')}`;
-  if (/secondary rate limit/i.test(message)) return 'secondary rate limit';
-  if (/rate limit/i.test(message)) return 'rate limit';
-  return undefined;
+  return /secondary rate limit/i.test(message) ? 'secondary rate limit' : 'rate limit';
 }
