@@ -87,10 +87,18 @@ export async function startAttempts(
       );
       continue;
     }
+    // Supersede in the ledger before any request: while this handler waits for GitHub, a newer push's
+    // handler may record its attempt, and only attempts older than this one are taken here.
+    const superseded = await deps.ledger.supersedeQueued(repository, match.assignment.id, attempt.id);
     const checkRunId = await createQueuedCheckRun(github, attempt);
     const queued = await deps.ledger.updateAttempt(attempt.id, { checkRunId });
-    const superseded = await deps.ledger.supersedeQueued(repository, match.assignment.id, attempt.id);
     await closeSuperseded(github, superseded, attempt);
+    if (queued.state === 'superseded') {
+      // A newer push superseded this attempt while its check run was being created, so the newer
+      // push's handler saw no check run to close: close it here, or it would stay queued forever.
+      await completeCheckRun(github, repository, checkRunId, supersededReport('a newer commit'));
+      continue;
+    }
     created.push(queued);
   }
   if (created.length > 0) deps.dispatcher.enqueue(github, submission.owner, created);
@@ -145,14 +153,20 @@ async function student(deps: AppDeps, github: GitHub, submission: Submission, lo
 /** A superseded attempt's check run says which commit replaced it, instead of staying queued forever. */
 async function closeSuperseded(github: GitHub, superseded: Attempt[], by: Attempt): Promise<void> {
   for (const old of superseded) {
+    // No check run yet: its own handler is still creating it and closes it once it sees the state.
     if (old.checkRunId === null) continue;
-    await completeCheckRun(github, old.repository, old.checkRunId, {
-      conclusion: 'neutral',
-      title: 'Superseded by a newer push',
-      summary: `Not graded: ${by.sha.slice(0, 7)} was pushed before grading started, and only the newest commit is graded.`,
-      regrade: true,
-    });
+    await completeCheckRun(github, old.repository, old.checkRunId, supersededReport(by.sha.slice(0, 7)));
   }
+}
+
+/** What a superseded attempt's check run says; `by` names the commit that replaced it. */
+function supersededReport(by: string) {
+  return {
+    conclusion: 'neutral' as const,
+    title: 'Superseded by a newer push',
+    summary: `Not graded: ${by} was pushed before grading started, and only the newest commit is graded.`,
+    regrade: true,
+  };
 }
 
 /** A failed check run whose summary lists the config problems with file:line. */

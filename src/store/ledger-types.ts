@@ -166,7 +166,7 @@ export interface Ledger {
     from: readonly AttemptState[] | undefined,
     patch: AttemptPatch,
   ): Promise<Attempt | undefined>;
-  /** Marks queued/dispatched-but-not-started attempts of the same repository+assignment (other than keepId) as superseded; returns them. */
+  /** Marks queued/dispatched-but-not-started attempts of the same repository+assignment recorded before keepId as superseded; returns them. */
   supersedeQueued(repository: string, assignmentId: string, keepId: string): Promise<Attempt[]>;
   findByNonce(nonce: string): Promise<Attempt | undefined>;
   /** A batched run answers several attempts. */

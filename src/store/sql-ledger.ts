@@ -113,8 +113,11 @@ export class SqlLedger implements Ledger {
 
   async supersedeQueued(repository: string, assignmentId: string, keepId: string): Promise<Attempt[]> {
     return this.many(
+      // Only attempts recorded before the one kept: when two pushes are handled at once, the older
+      // one's handler must not supersede the newer attempt (seq is recording order).
       `UPDATE attempts SET state = 'superseded', completed_at = $4
-       WHERE repository = $1 AND assignment_id = $2 AND id <> $3
+       WHERE repository = $1 AND assignment_id = $2
+         AND seq < (SELECT seq FROM attempts WHERE id = $3)
          AND state IN ('queued', 'dispatched') AND started_at IS NULL
        RETURNING *`,
       [repository, assignmentId, keepId, new Date()],

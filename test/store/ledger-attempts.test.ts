@@ -113,6 +113,19 @@ describe.each(backends().map((make) => [make().name, make] as const))(
       expect((await ledger.getAttempt(elsewhere.id))?.state).toBe('queued');
     });
 
+    it('supersedes only attempts older than the one kept: a late older push leaves the newer queued', async () => {
+      // Two pushes handled concurrently: the newer one (b) is recorded, then the older one's handler
+      // (a, recorded first) supersedes. Only attempts before `keep` may go; b must stay queued.
+      const base = newAttempt();
+      const a = (await ledger.createAttempt({ ...base, sha: 'a'.repeat(40) })).attempt;
+      const b = (await ledger.createAttempt({ ...base, sha: 'b'.repeat(40) })).attempt;
+      expect(await ledger.supersedeQueued(base.repository, 'm4', a.id)).toEqual([]);
+      expect((await ledger.getAttempt(b.id))?.state).toBe('queued');
+      const superseded = await ledger.supersedeQueued(base.repository, 'm4', b.id);
+      expect(superseded.map((x) => x.id)).toEqual([a.id]);
+      expect((await ledger.getAttempt(a.id))?.state).toBe('superseded');
+    });
+
     it('counts student-started completed and running attempts against the budget', async () => {
       const base = newAttempt();
       const states = ['completed', 'infra_error', 'timed_out', 'superseded', 'invalid_results', 'completed'];
