@@ -11,6 +11,7 @@ import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot }
 import { CourseCache } from './course/course-cache.js';
 import { createDispatcher } from './github/dispatcher.js';
 import type { ProbotClient, RequestWrap } from './github/github-client.js';
+import { createOutboxWorker } from './github/outbox-worker.js';
 import { overdueLimits, sweepOverdue } from './github/sweep-overdue.js';
 import { createWriteScheduler, type WriteScheduler } from './github/write-scheduler.js';
 import type { AppDeps } from './handlers/app-deps.js';
@@ -65,14 +66,25 @@ export function createMlgradeApp(
     requireWebhookSecret(env);
     const ledger = options.ledger ?? (await openDefaultLedger(env));
     const scheduler = options.wrap ? undefined : schedulerFor(app);
+    const wrap: RequestWrap =
+      options.wrap ?? ((request, requestOptions) => scheduler!.wrap(request, requestOptions));
+    const publisher = createOutboxWorker({
+      outbox: ledger.outbox,
+      appClient: async () => (await app.auth()) as unknown as ProbotClient,
+      wrap,
+      log: app.log,
+    });
     const deps: AppDeps = {
       ledger,
       courses: new CourseCache(undefined, env),
-      dispatcher: createDispatcher(ledger, app.log, env),
-      wrap: options.wrap ?? ((request, requestOptions) => scheduler!.wrap(request, requestOptions)),
+      dispatcher: createDispatcher(ledger, app.log, env, publisher),
+      publisher,
+      wrap,
       env,
       tasks: new BackgroundTasks((error) => app.log.error(`background task: ${error.message}`)),
     };
+    // Writes a previous process stored and did not send (it crashed, or GitHub failed) go out now.
+    publisher.kick();
     // The tracker needs the metrics' observer, the metrics read the tracker.
     const holder: { deliveries?: DeliveryTracker } = {};
     const metrics = createMetrics({
@@ -81,6 +93,7 @@ export function createMlgradeApp(
       dispatchPending: () => deps.dispatcher.pendingCount(),
       backgroundTasks: () => deps.tasks.size,
       webhooksInFlight: () => holder.deliveries?.size ?? 0,
+      outboxByState: () => ledger.outbox.counts(),
     });
     const deliveries = new DeliveryTracker(metrics.observeDelivery);
     holder.deliveries = deliveries;
@@ -166,9 +179,12 @@ function withLogFields<C extends Context>(context: C): C {
 function startSweeping(app: Probot, deps: AppDeps, everyMs: number): NodeJS.Timeout {
   const limits = overdueLimits(deps.env);
   const sweep = async () => {
-    const client = (await app.auth()) as unknown as ProbotClient;
-    const timedOut = await sweepOverdue(deps.ledger, client, limits, deps.wrap ? { wrap: deps.wrap } : {});
+    const timedOut = await sweepOverdue(deps.ledger, limits);
     if (timedOut.length > 0) app.log.warn(`timed out ${timedOut.length} attempt(s) that no runner finished`);
+    // Writes given up an hour ago get another round: an outage ends in the write made, not lost.
+    const revived = await deps.ledger.outbox.reviveGivenUp(new Date(Date.now() - 60 * 60_000));
+    if (revived > 0) app.log.warn(`outbox: trying ${revived} given-up write(s) again`);
+    deps.publisher.kick();
   };
   return setInterval(
     () => sweep().catch((error) => app.log.error(`overdue sweep: ${(error as Error).message}`)),
@@ -252,7 +268,10 @@ async function main(): Promise<void> {
             await app.deliveries.idle();
             await app.deps.tasks.idle();
             await app.deps.dispatcher.idle();
+            await app.deps.publisher.idle();
           }
+          // Writes still unsent stay in the ledger for the next process; the one under way finishes.
+          await app.deps.publisher.stop();
         },
         describeInFlight: () =>
           `${app.deliveries.size} deliveries, ${app.deps.tasks.size} background tasks, ${app.deps.dispatcher.pendingCount()} attempts to dispatch`,

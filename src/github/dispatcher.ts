@@ -4,10 +4,11 @@
  * dispatching, each attempt is re-read so that one superseded meanwhile is left out.
  */
 import type { Attempt, Ledger } from '../store/ledger-types.js';
-import { completeCheckRun } from './check-runs.js';
 import { dispatchWorkflow } from './dispatch-workflow.js';
 import type { GitHub } from './github-client.js';
 import { attemptNonce, graderWorkflow } from './grader-workflow.js';
+import type { OutboxWorker } from './outbox-worker.js';
+import { checkRunWrite } from './outbox-writes.js';
 
 /** The most attempts one run carries (GitHub's matrix limit is 256 jobs). */
 export const MAX_BATCH = 50;
@@ -32,6 +33,7 @@ export function createDispatcher(
   ledger: Ledger,
   log: Logger,
   env: NodeJS.ProcessEnv = process.env,
+  publisher: Pick<OutboxWorker, 'kick'> = { kick: () => {} },
 ): Dispatcher {
   const pending = new Map<string, { github: GitHub; ids: string[] }>();
   let running: Promise<void> = Promise.resolve();
@@ -41,6 +43,7 @@ export function createDispatcher(
       pending.delete(owner);
       for (let at = 0; at < entry.ids.length; at += MAX_BATCH) {
         await dispatchBatch(ledger, log, entry.github, owner, entry.ids.slice(at, at + MAX_BATCH), env);
+        publisher.kick();
       }
     }
   };
@@ -95,25 +98,26 @@ async function dispatchBatch(
       `dispatched ${attempts.length} attempt(s) to ${grader.owner}/${grader.repo} run ${workflowRunId ?? '(by nonce)'}`,
     );
   } catch (error) {
-    await failAttempts(ledger, github, attempts, (error as Error).message);
+    await failAttempts(ledger, attempts, (error as Error).message);
     log.error(`dispatch failed for ${owner}: ${(error as Error).message}`);
   }
 }
 
 /** An infrastructure error: neutral, does not use up an attempt, says what to fix. */
-async function failAttempts(ledger: Ledger, github: GitHub, attempts: Attempt[], message: string) {
+async function failAttempts(ledger: Ledger, attempts: Attempt[], message: string) {
   for (const attempt of attempts) {
-    await ledger.updateAttempt(attempt.id, {
-      state: 'infra_error',
-      error: message,
-      conclusion: 'neutral',
-      completedAt: new Date(),
-    });
-    if (attempt.checkRunId === null) continue;
-    await completeCheckRun(github, attempt.repository, attempt.checkRunId, {
-      conclusion: 'neutral',
+    const report = {
+      conclusion: 'neutral' as const,
       title: 'Could not start grading',
       summary: `The grading run could not be started, so this does not count as an attempt.\n\n${message}`,
-    });
+    };
+    await ledger.finishAttempt(
+      attempt.id,
+      ['queued', 'dispatched'],
+      { state: 'infra_error', error: message, conclusion: 'neutral', completedAt: new Date() },
+      attempt.checkRunId === null
+        ? []
+        : [checkRunWrite(attempt.repository, attempt.id, { checkRunId: attempt.checkRunId, report })],
+    );
   }
 }

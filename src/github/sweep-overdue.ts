@@ -2,11 +2,10 @@
  * Faults are explicit states, never silence: attempts whose run no runner picked up (queued or
  * dispatched for longer than `queuedMs`) or that never finished (running longer than `runningMs`)
  * become `timed_out`, which does not use up an attempt, and their check runs complete as timed out
- * with the Regrade button. Runs without an event, so it finds each repository's installation itself.
+ * with the Regrade button (sent by the outbox worker, which finds each repository's installation).
  */
 import type { Attempt, Ledger } from '../store/ledger-types.js';
-import { completeCheckRun, splitRepository } from './check-runs.js';
-import { installationClient, type ProbotClient, type RequestWrap } from './github-client.js';
+import { checkRunWrite } from './outbox-writes.js';
 
 /** How long an attempt may wait for a runner, and run (defaults: 30 minutes, 2 hours). */
 export interface OverdueLimits {
@@ -24,34 +23,41 @@ export function overdueLimits(env: NodeJS.ProcessEnv = process.env): OverdueLimi
   };
 }
 
-/** Times out overdue attempts; returns them. `appClient` is Probot's app-authenticated (JWT) client. */
+/**
+ * Times out overdue attempts; returns those it finished. Each one's state and its check run's
+ * completion are stored together (the outbox worker sends the completion), so a GitHub failure on
+ * one attempt cannot stop the sweep or leave a check run queued. An attempt finished meanwhile (its
+ * results arrived, another replica's sweep took it) is left alone.
+ */
 export async function sweepOverdue(
   ledger: Ledger,
-  appClient: ProbotClient,
   limits: OverdueLimits,
-  options: { now?: Date; wrap?: RequestWrap } = {},
+  options: { now?: Date } = {},
 ): Promise<Attempt[]> {
   const overdue = await ledger.listOverdue(options.now ?? new Date(), limits);
+  const finished: Attempt[] = [];
   for (const attempt of overdue) {
     const waited = attempt.state === 'running' ? 'finish' : 'start';
-    await ledger.updateAttempt(attempt.id, {
-      state: 'timed_out',
-      conclusion: 'timed_out',
-      completedAt: new Date(),
-      error: `the grading run did not ${waited} in time`,
-    });
-    if (attempt.checkRunId === null) continue;
-    const { data } = await appClient.request(
-      'GET /repos/{owner}/{repo}/installation',
-      splitRepository(attempt.repository),
-    );
-    const github = await installationClient(appClient, (data as { id: number }).id, options.wrap);
-    await completeCheckRun(github, attempt.repository, attempt.checkRunId, {
-      conclusion: 'timed_out',
+    const report = {
+      conclusion: 'timed_out' as const,
       title:
         waited === 'start' ? 'No grading runner picked this up in time' : 'Grading did not finish in time',
       summary: `The grading run did not ${waited} in time, so this does not count as an attempt. Use **Regrade** to try again; if it keeps happening, the course staff should check the grading runners.`,
-    });
+    };
+    const done = await ledger.finishAttempt(
+      attempt.id,
+      [attempt.state],
+      {
+        state: 'timed_out',
+        conclusion: 'timed_out',
+        completedAt: new Date(),
+        error: `the grading run did not ${waited} in time`,
+      },
+      attempt.checkRunId === null
+        ? []
+        : [checkRunWrite(attempt.repository, attempt.id, { checkRunId: attempt.checkRunId, report })],
+    );
+    if (done) finished.push(done);
   }
-  return overdue;
+  return finished;
 }

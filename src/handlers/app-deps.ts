@@ -2,6 +2,7 @@
 import type { CourseCache } from '../course/course-cache.js';
 import type { Dispatcher } from '../github/dispatcher.js';
 import type { RequestWrap } from '../github/github-client.js';
+import type { OutboxWorker } from '../github/outbox-worker.js';
 import type { Ledger } from '../store/ledger-types.js';
 import type { BackgroundTasks } from './background-tasks.js';
 
@@ -10,6 +11,8 @@ export interface AppDeps {
   ledger: Ledger;
   courses: CourseCache;
   dispatcher: Dispatcher;
+  /** Sends the ledger's outbox of GitHub writes (completions, comments). */
+  publisher: OutboxWorker;
   /** The write scheduler's request hook, put on every client the handlers use. */
   wrap?: RequestWrap;
   /** The app's environment (grader repository and workflow names, see github/grader-workflow.ts). */

@@ -61,6 +61,7 @@ export async function onCheckRunRequest(
       trigger: regradeByInstructor ? 'regrade' : 'rerequested',
       pullRequest: previous.pullRequest,
       deliveryId: context.id,
+      installationId: context.payload.installation?.id,
       sender: { id: payload.sender.id, login: payload.sender.login },
       assignmentId: previous.assignmentId,
       student: { studentId: previous.studentId, studentLogin: previous.studentLogin },

@@ -3,18 +3,18 @@
  * attempt/judge-results.ts decide what it means (the run's conclusion, the signature with the key
  * derived again from the app's secret and the dispatch nonce, validation, the attempt check, scoring,
  * rendering),
- * then stores the verdict, completes the check run and upserts the PR comment.
+ * then stores the verdict with the writes that show it: the check run's completion and the PR comment,
+ * which the outbox worker sends (github/outbox-worker.ts).
  */
 import { judgeResults, type ResultsFile } from '../attempt/judge-results.js';
 import type { CourseConfig } from '../config/schema.js';
-import { completeCheckRun } from '../github/check-runs.js';
 import { artifactName, BATCH_ARTIFACT, downloadResults } from '../github/fetch-results-artifact.js';
 import type { GitHub } from '../github/github-client.js';
 import { graderWorkflow, runNonceOf } from '../github/grader-workflow.js';
-import { upsertComments } from '../github/pr-comment.js';
+import { type CheckRunWrite, checkRunWrite, commentWrite } from '../github/outbox-writes.js';
 import { ArtifactError, readBatchResultsZip, type ZipLimits } from '../github/read-results-zip.js';
 import { resultsKey } from '../results/results-signature.js';
-import type { Attempt } from '../store/ledger-types.js';
+import { type Attempt, OPEN_STATES } from '../store/ledger-types.js';
 import type { AppDeps, Log } from './app-deps.js';
 
 /** The run as the collector sees it. */
@@ -46,34 +46,43 @@ export async function collectAttempt(
     ? resultsKey(resultsSecret, runNonceOf(attempt.dispatchNonce))
     : undefined;
   const verdict = await judgeResults({ attempt, course, run, file, resultsKey: key, history: deps.ledger });
+  // The verdict and the writes that show it are stored together (the outbox sends them): a failed
+  // or slow GitHub request, or a crash, can neither lose them nor stop the run's other attempts.
+  const completedAt = new Date();
+  const checkRun = (write: CheckRunWrite) =>
+    attempt.checkRunId === null ? [] : [checkRunWrite(attempt.repository, attempt.id, write)];
   if (verdict.state !== 'completed') {
     const { state, error, report } = verdict;
     log.warn(`${attempt.repository} attempt ${attempt.id}: ${state}: ${error}`);
-    const completedAt = new Date();
-    await deps.ledger.updateAttempt(attempt.id, { state, conclusion: report.conclusion, error, completedAt });
-    if (attempt.checkRunId !== null)
-      await completeCheckRun(github, attempt.repository, attempt.checkRunId, report);
+    const finished = await deps.ledger.finishAttempt(
+      attempt.id,
+      OPEN_STATES,
+      { state, conclusion: report.conclusion, error, completedAt },
+      checkRun({ checkRunId: attempt.checkRunId!, report }),
+    );
+    if (!finished) log.info(`${attempt.repository} attempt ${attempt.id}: already finished elsewhere`);
     return;
   }
-  await deps.ledger.saveResults(attempt.id, verdict.results, verdict.score);
-  const pulls =
+  const pullRequests = attempt.pullRequest === null ? [] : [attempt.pullRequest];
+  const comment = { assignmentId: attempt.assignmentId, markdown: verdict.comment, pullRequests };
+  const writes =
     attempt.checkRunId === null
-      ? []
-      : await completeCheckRun(github, attempt.repository, attempt.checkRunId, verdict.report);
-  await deps.ledger.updateAttempt(attempt.id, {
-    state: 'completed',
-    conclusion: verdict.report.conclusion,
-    completedAt: new Date(),
-  });
-  const numbers = [...pulls, ...(attempt.pullRequest === null ? [] : [attempt.pullRequest])];
-  for (const { number, outcome } of await upsertComments(
-    github,
-    attempt.repository,
-    numbers,
-    attempt.assignmentId,
-    verdict.comment,
-  ))
-    log.info(`${attempt.repository}#${number}: ${attempt.assignmentId} comment ${outcome}`);
+      ? pullRequests.map((pullRequest) =>
+          commentWrite(attempt.repository, attempt.id, { pullRequest, ...comment }),
+        )
+      : checkRun({ checkRunId: attempt.checkRunId, report: verdict.report, comment });
+  const finished = await deps.ledger.finishAttempt(
+    attempt.id,
+    OPEN_STATES,
+    { state: 'completed', conclusion: verdict.report.conclusion, completedAt },
+    writes,
+    { results: verdict.results, score: verdict.score },
+  );
+  log.info(
+    finished
+      ? `${attempt.repository} attempt ${attempt.id}: ${attempt.assignmentId} ${verdict.report.conclusion}`
+      : `${attempt.repository} attempt ${attempt.id}: already finished elsewhere`,
+  );
 }
 
 /** The attempt's results file from the run's artifacts, or why there is none. */

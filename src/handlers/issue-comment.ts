@@ -171,6 +171,7 @@ async function regrade(
         trigger: 'regrade',
         pullRequest: latest.attempt.pullRequest,
         deliveryId: null,
+        installationId: payload.installation?.id,
         sender: { id: payload.sender.id, login: payload.sender.login },
         assignmentId: assignment.id,
         student: { studentId: latest.attempt.studentId, studentLogin: latest.attempt.studentLogin },

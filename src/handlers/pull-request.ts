@@ -46,6 +46,7 @@ export async function onPullRequest(
       trigger: 'pull_request',
       pullRequest: pull.number,
       deliveryId: context.id,
+      installationId: context.payload.installation?.id,
       ...(payload.sender ? { sender: { id: payload.sender.id, login: payload.sender.login } } : {}),
     },
     context.log,

@@ -56,6 +56,7 @@ export async function onPush(deps: AppDeps, context: Context<'push'>): Promise<v
       trigger: 'push',
       pullRequest: null,
       deliveryId: context.id,
+      installationId: context.payload.installation?.id,
       ...(payload.sender ? { sender: { id: payload.sender.id, login: payload.sender.login } } : {}),
     },
     context.log,

@@ -13,9 +13,11 @@
 import type { Assignment } from '../config/schema.js';
 import { problemLine } from '../course/config-repository.js';
 import { type Account, identifyStudent, matchAssignments } from '../course/match-submission.js';
-import { checkRunName, completeCheckRun, createQueuedCheckRun } from '../github/check-runs.js';
+import { checkRunName, createQueuedCheckRun } from '../github/check-runs.js';
 import type { GitHub } from '../github/github-client.js';
+import { checkRunWrite } from '../github/outbox-writes.js';
 import type { Attempt, AttemptTrigger } from '../store/ledger-types.js';
+import type { OutboxPut } from '../store/outbox.js';
 import type { AppDeps, Log } from './app-deps.js';
 
 /** A commit of a repository to grade, as the handlers extract it from their payloads. */
@@ -27,6 +29,8 @@ export interface Submission {
   trigger: AttemptTrigger;
   pullRequest: number | null;
   deliveryId: string | null;
+  /** The app's installation the event came from (the outbox worker sends with it). */
+  installationId?: number | undefined;
   sender?: Account;
   /** Grade only this assignment (regrades); default every matching assignment. */
   assignmentId?: string;
@@ -89,18 +93,23 @@ export async function startAttempts(
     }
     // Supersede in the ledger before any request: while this handler waits for GitHub, a newer push's
     // handler may record its attempt, and only attempts older than this one are taken here.
-    const superseded = await deps.ledger.supersedeQueued(repository, match.assignment.id, attempt.id);
+    // Their check runs' completions are stored with the supersession and sent after this attempt's
+    // check run is created (a student's first sign of life goes first).
+    await deps.ledger.supersedeQueued(repository, match.assignment.id, attempt.id, (old) =>
+      closeSuperseded(old, attempt.sha.slice(0, 7)),
+    );
     const checkRunId = await createQueuedCheckRun(github, attempt);
     const queued = await deps.ledger.updateAttempt(attempt.id, { checkRunId });
-    await closeSuperseded(github, superseded, attempt);
     if (queued.state === 'superseded') {
       // A newer push superseded this attempt while its check run was being created, so the newer
       // push's handler saw no check run to close: close it here, or it would stay queued forever.
-      await completeCheckRun(github, repository, checkRunId, supersededReport('a newer commit'));
+      await deps.ledger.outbox.put(closeSuperseded(queued, 'a newer commit'));
       continue;
     }
     created.push(queued);
   }
+  deps.publisher.remember(submission.owner, submission.installationId);
+  deps.publisher.kick();
   if (created.length > 0) deps.dispatcher.enqueue(github, submission.owner, created);
   return created;
 }
@@ -150,23 +159,19 @@ async function student(deps: AppDeps, github: GitHub, submission: Submission, lo
   return identifyStudent(login, submission.sender, await deps.courses.roster(github, submission.owner));
 }
 
-/** A superseded attempt's check run says which commit replaced it, instead of staying queued forever. */
-async function closeSuperseded(github: GitHub, superseded: Attempt[], by: Attempt): Promise<void> {
-  for (const old of superseded) {
-    // No check run yet: its own handler is still creating it and closes it once it sees the state.
-    if (old.checkRunId === null) continue;
-    await completeCheckRun(github, old.repository, old.checkRunId, supersededReport(by.sha.slice(0, 7)));
-  }
-}
-
-/** What a superseded attempt's check run says; `by` names the commit that replaced it. */
-function supersededReport(by: string) {
-  return {
+/**
+ * The completion of a superseded attempt's check run, saying which commit replaced it; none when it
+ * has no check run yet (its own handler is still creating it and closes it once it sees the state).
+ */
+function closeSuperseded(old: Attempt, by: string): OutboxPut[] {
+  if (old.checkRunId === null) return [];
+  const report = {
     conclusion: 'neutral' as const,
     title: 'Superseded by a newer push',
     summary: `Not graded: ${by} was pushed before grading started, and only the newest commit is graded.`,
     regrade: true,
   };
+  return [checkRunWrite(old.repository, old.id, { checkRunId: old.checkRunId, report })];
 }
 
 /** A failed check run whose summary lists the config problems with file:line. */

@@ -67,12 +67,28 @@ export async function onWorkflowRunCompleted(
       },
     },
   };
+  deps.publisher.remember(owner, context.payload.installation?.id);
+  // One attempt whose results cannot be fetched must not keep the run's other attempts from theirs.
+  const failures: string[] = [];
   for (const attempt of open) {
-    const current =
-      attempt.workflowRunId === run.id
-        ? attempt
-        : await deps.ledger.updateAttempt(attempt.id, { workflowRunId: run.id });
-    await collectAttempt(deps, github, completed, current, loaded.config, context.log);
+    try {
+      const current =
+        attempt.workflowRunId === run.id
+          ? attempt
+          : await deps.ledger.updateAttempt(attempt.id, { workflowRunId: run.id });
+      await collectAttempt(deps, github, completed, current, loaded.config, context.log);
+    } catch (error) {
+      failures.push(`${attempt.repository} attempt ${attempt.id}: ${(error as Error).message}`);
+    } finally {
+      deps.publisher.kick();
+    }
+  }
+  if (failures.length > 0) {
+    // Failing the delivery shows it as failed in the app's settings, where a redelivery collects
+    // the attempts still open (the others are finished and skipped).
+    throw new Error(
+      `run ${run.id}: ${failures.length} of ${open.length} attempt(s) not collected: ${failures.join('; ')}`,
+    );
   }
 }
 

@@ -35,6 +35,8 @@ export interface MetricSources {
   dispatchPending(): number;
   backgroundTasks(): number;
   webhooksInFlight(): number;
+  /** Outbox rows by state (shared by all replicas); may fail when the database is away. */
+  outboxByState(): Promise<Record<'pending' | 'done' | 'given_up', number>>;
 }
 
 /** The registry to serve and the observer to give the delivery tracker. */
@@ -54,6 +56,7 @@ export const METRIC_NAMES = {
   backgroundTasks: 'mlgrade_background_tasks_in_flight',
   webhooksInFlight: 'mlgrade_webhooks_in_flight',
   webhookDuration: 'mlgrade_webhook_duration_seconds',
+  outbox: 'mlgrade_outbox_writes',
 } as const;
 
 /** Builds the registry: the metrics above plus prom-client's process and Node.js defaults. */
@@ -89,6 +92,17 @@ export function createMetrics(sources: MetricSources): AppMetrics {
     registers: [registry],
     async collect() {
       this.set((await countAttempts()) ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: METRIC_NAMES.outbox,
+    help: 'GitHub writes in the ledger outbox by state: pending (to send), given_up (failed repeatedly; retried hourly), done',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const counts = await sources.outboxByState().catch(() => undefined);
+      this.reset();
+      if (counts) for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
     },
   });
   const writeGauge = (name: string, help: string, read: (load: WriteLoad) => number) =>

@@ -6,6 +6,7 @@
 import type { Results } from '../results/results-schema.js';
 import type { AssignmentScore } from '../results/score-types.js';
 import type { SyncStore } from './lms-syncs.js';
+import type { OutboxPut, SqlOutbox } from './outbox.js';
 
 /**
  * Where an attempt is in its life. `queued` → `dispatched` → `running` → `completed` is the happy
@@ -166,8 +167,29 @@ export interface Ledger {
     from: readonly AttemptState[] | undefined,
     patch: AttemptPatch,
   ): Promise<Attempt | undefined>;
-  /** Marks queued/dispatched-but-not-started attempts of the same repository+assignment recorded before keepId as superseded; returns them. */
-  supersedeQueued(repository: string, assignmentId: string, keepId: string): Promise<Attempt[]>;
+  /**
+   * Compare-and-set to a new state together with what must be written to GitHub about it (and the
+   * results, when given), in one transaction: either all of it is stored or none. Undefined when the
+   * attempt is not in one of `from` (then nothing is stored).
+   */
+  finishAttempt(
+    id: string,
+    from: readonly AttemptState[],
+    patch: AttemptPatch,
+    writes: readonly OutboxPut[],
+    saved?: { results: Results; score: AssignmentScore },
+  ): Promise<Attempt | undefined>;
+  /**
+   * Marks queued/dispatched-but-not-started attempts of the same repository+assignment recorded
+   * before keepId as superseded, storing the writes `closing` gives for each in the same transaction;
+   * returns them.
+   */
+  supersedeQueued(
+    repository: string,
+    assignmentId: string,
+    keepId: string,
+    closing?: (superseded: Attempt) => readonly OutboxPut[],
+  ): Promise<Attempt[]>;
   findByNonce(nonce: string): Promise<Attempt | undefined>;
   /** A batched run answers several attempts. */
   findByWorkflowRun(workflowRunId: number): Promise<Attempt[]>;
@@ -211,6 +233,8 @@ export interface Ledger {
   ): Promise<{ attempt: Attempt; results: Results; score: AssignmentScore } | undefined>;
   /** LMS syncs and the grades each sent (lms-syncs.ts). */
   readonly syncs: SyncStore;
+  /** GitHub writes not yet made (outbox.ts); drained by github/outbox-worker.ts. */
+  readonly outbox: SqlOutbox;
   /** The newest migration recorded in the database: one real query, so it also proves the database answers (readiness). */
   schemaVersion(): Promise<number>;
   /** Attempts counted by state (one COUNT … GROUP BY; for metrics). States with none are absent. */

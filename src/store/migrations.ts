@@ -141,6 +141,35 @@ CREATE TABLE lms_sync_grades (
   PRIMARY KEY (sync_id, assignment_id, student)
 );`,
   },
+  {
+    version: 4,
+    name: 'outbox of GitHub writes',
+    sql: `
+-- GitHub writes that must happen, stored with the state change they show (see src/store/outbox.ts).
+CREATE TABLE outbox (
+  id text PRIMARY KEY,
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  -- Coalescing: one pending row per key; a later write for the same object replaces its payload.
+  key text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('check_run', 'comment')),
+  repository text NOT NULL,
+  attempt_id text,
+  payload jsonb NOT NULL,
+  priority integer NOT NULL,
+  state text NOT NULL CHECK (state IN ('pending', 'done', 'given_up')),
+  tries integer NOT NULL,
+  version integer NOT NULL,
+  next_at timestamptz NOT NULL,
+  -- A claim is a lease: a worker that dies leaves the row to be claimed again when it ends.
+  claimed_until timestamptz,
+  last_error text,
+  created_at timestamptz NOT NULL,
+  done_at timestamptz
+);
+CREATE UNIQUE INDEX outbox_one_pending_per_key ON outbox (key) WHERE state = 'pending';
+CREATE INDEX outbox_due ON outbox (priority, seq) WHERE state = 'pending';
+CREATE INDEX outbox_by_attempt ON outbox (attempt_id) WHERE attempt_id IS NOT NULL;`,
+  },
 ];
 
 /** Any constant works; it only has to be the same in every process that migrates this database. */

@@ -25,7 +25,8 @@ import {
   listScoreEvents,
   saveManualScore,
 } from './manual-scores.js';
-import type { SqlClient } from './sql-client.js';
+import { type OutboxPut, putOutbox, SqlOutbox } from './outbox.js';
+import type { SqlClient, SqlQuery } from './sql-client.js';
 
 /** Triggers that grade a commit at most once per assignment (matches the partial unique index). */
 const ONCE_PER_COMMIT = new Set(['push', 'pull_request']);
@@ -42,9 +43,11 @@ RETURNING *`;
 /** A `Ledger` over a migrated `SqlClient`; `openLedger` builds one. */
 export class SqlLedger implements Ledger {
   readonly syncs: SyncStore;
+  readonly outbox: SqlOutbox;
 
   constructor(private readonly db: SqlClient) {
     this.syncs = new SqlSyncStore(db);
+    this.outbox = new SqlOutbox(db);
   }
 
   async recordDelivery(deliveryId: string, event: string, receivedAt = new Date()): Promise<boolean> {
@@ -111,17 +114,49 @@ export class SqlLedger implements Ledger {
     );
   }
 
-  async supersedeQueued(repository: string, assignmentId: string, keepId: string): Promise<Attempt[]> {
-    return this.many(
+  finishAttempt(
+    id: string,
+    from: readonly AttemptState[],
+    patch: AttemptPatch,
+    writes: readonly OutboxPut[],
+    saved?: { results: Results; score: AssignmentScore },
+  ): Promise<Attempt | undefined> {
+    const { sql, params } = patchAssignments(patch, 3);
+    return this.db.transaction(async (tx) => {
+      // Compare-and-set first: an attempt that moved on meanwhile (collected by a replica, timed out
+      // by the sweep) gets neither results nor writes from this caller.
+      const [row] = await tx.query<AttemptRow>(
+        `UPDATE attempts SET ${sql || 'id = id'} WHERE id = $1 AND state = ANY($2::text[]) RETURNING *`,
+        [id, [...from], ...params],
+      );
+      if (!row) return undefined;
+      if (saved) await saveResultsIn(tx, id, saved.results, saved.score);
+      await putOutbox(tx, writes);
+      return attemptFromRow(row);
+    });
+  }
+
+  supersedeQueued(
+    repository: string,
+    assignmentId: string,
+    keepId: string,
+    closing: (superseded: Attempt) => readonly OutboxPut[] = () => [],
+  ): Promise<Attempt[]> {
+    return this.db.transaction(async (tx) => {
       // Only attempts recorded before the one kept: when two pushes are handled at once, the older
       // one's handler must not supersede the newer attempt (seq is recording order).
-      `UPDATE attempts SET state = 'superseded', completed_at = $4
-       WHERE repository = $1 AND assignment_id = $2
-         AND seq < (SELECT seq FROM attempts WHERE id = $3)
-         AND state IN ('queued', 'dispatched') AND started_at IS NULL
-       RETURNING *`,
-      [repository, assignmentId, keepId, new Date()],
-    );
+      const rows = await tx.query<AttemptRow>(
+        `UPDATE attempts SET state = 'superseded', completed_at = $4
+         WHERE repository = $1 AND assignment_id = $2
+           AND seq < (SELECT seq FROM attempts WHERE id = $3)
+           AND state IN ('queued', 'dispatched') AND started_at IS NULL
+         RETURNING *`,
+        [repository, assignmentId, keepId, new Date()],
+      );
+      const superseded = rows.map(attemptFromRow);
+      for (const attempt of superseded) await putOutbox(tx, closing(attempt));
+      return superseded;
+    });
   }
 
   findByNonce(nonce: string): Promise<Attempt | undefined> {
@@ -152,13 +187,8 @@ export class SqlLedger implements Ledger {
     return this.many(`SELECT * FROM attempts WHERE state = 'queued' ORDER BY seq LIMIT $1`, [limit]);
   }
 
-  async saveResults(attemptId: string, results: Results, score: AssignmentScore): Promise<void> {
-    // `::text::jsonb`: both drivers then pass the JSON text through untouched.
-    await this.db.query(
-      `INSERT INTO attempt_results (attempt_id, results, score, saved_at) VALUES ($1, $2::text::jsonb, $3::text::jsonb, $4)
-       ON CONFLICT (attempt_id) DO UPDATE SET results = excluded.results, score = excluded.score, saved_at = excluded.saved_at`,
-      [attemptId, JSON.stringify(results), JSON.stringify(score), new Date()],
-    );
+  saveResults(attemptId: string, results: Results, score: AssignmentScore): Promise<void> {
+    return saveResultsIn(this.db, attemptId, results, score);
   }
 
   async getResults(attemptId: string): Promise<{ results: Results; score: AssignmentScore } | undefined> {
@@ -267,4 +297,14 @@ export class SqlLedger implements Ledger {
   private async many(sql: string, params: unknown[]): Promise<Attempt[]> {
     return (await this.db.query<AttemptRow>(sql, params)).map(attemptFromRow);
   }
+}
+
+/** Stores (or replaces) an attempt's results and score; `db` may be a transaction. */
+async function saveResultsIn(db: SqlQuery, attemptId: string, results: Results, score: AssignmentScore) {
+  // `::text::jsonb`: both drivers then pass the JSON text through untouched.
+  await db.query(
+    `INSERT INTO attempt_results (attempt_id, results, score, saved_at) VALUES ($1, $2::text::jsonb, $3::text::jsonb, $4)
+     ON CONFLICT (attempt_id) DO UPDATE SET results = excluded.results, score = excluded.score, saved_at = excluded.saved_at`,
+    [attemptId, JSON.stringify(results), JSON.stringify(score), new Date()],
+  );
 }

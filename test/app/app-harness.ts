@@ -102,6 +102,7 @@ export async function deliver(
   await harness.probot.receive({ id, name: name as any, payload: payload as any });
   await harness.deps.tasks.idle();
   await harness.deps.dispatcher.idle();
+  await harness.deps.publisher.idle();
 }
 
 /** Ends every open attempt, so that a test's leftovers are not superseded by the next test's push. */

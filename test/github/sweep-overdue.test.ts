@@ -93,10 +93,12 @@ describe('overdue attempts', () => {
 
     const timedOut = await sweepOverdue(
       ledger,
-      (await app.probot.auth()) as never,
       { queuedMs: 30 * 60_000, runningMs: 7_200_000 },
       { now: later },
     );
+    // The completion is stored with the state; the outbox worker sends it (finding the installation).
+    app.deps.publisher.kick();
+    await app.deps.publisher.idle();
 
     expect(timedOut.map((a) => a.id)).toEqual([attempt.id]);
     expect(await ledger.getAttempt(attempt.id)).toMatchObject({

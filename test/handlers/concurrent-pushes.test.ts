@@ -61,10 +61,13 @@ describe('two pushes of one student at once', () => {
       )
       .reply(200, { workflow_run_id: 9100003 });
 
-    const first = deliver(app, 'push', { ...fixture('push'), after: older });
+    const first = deliver(app, 'push', { ...fixture<Record<string, unknown>>('push'), after: older });
     // The newer delivery arrives once the older attempt is recorded and its POST is under way.
     await until(async () => (await ledger.listPending()).some((attempt) => attempt.sha === older));
-    await Promise.all([first, deliver(app, 'push', { ...fixture('push'), after: newer })]);
+    await Promise.all([
+      first,
+      deliver(app, 'push', { ...fixture<Record<string, unknown>>('push'), after: newer }),
+    ]);
 
     expect(await ledger.findByCheckRun(9100001)).toMatchObject({ sha: older, state: 'superseded' });
     expect(await ledger.findByCheckRun(9100002)).toMatchObject({ sha: newer, state: 'dispatched' });

@@ -9,6 +9,7 @@ import { strToU8, zipSync } from 'fflate';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mainBatch } from '../../action/batch.js';
+import { createOutboxWorker } from '../../src/github/outbox-worker.js';
 import { resultsKey } from '../../src/results/results-signature.js';
 import type { Attempt, Ledger } from '../../src/store/ledger-types.js';
 import {
@@ -177,6 +178,49 @@ describe('workflow_run.completed for a batch run', () => {
     expect((await app.ledger.getResults(alice.id))?.score.points).toBe(35);
     expect((await app.ledger.getResults(bob.id))?.score.points).toBeLessThan(35);
     expect(titles.get(4500101)).toBe('35 / 100 points (65 pending review)');
+  });
+
+  it('a 502 on one check-run completion neither stops the run’s other attempts nor loses the write', async () => {
+    const zip = await gradedBatch([alice, bob]);
+    mockToken();
+    mockBatchArtifact(zip);
+    mockConfig();
+    nock(API).patch('/repos/ml-course/m4-alice/check-runs/4500101').reply(502, { message: 'Bad Gateway' });
+    nock(API).patch('/repos/ml-course/m4-bob/check-runs/4500102').reply(200, { pull_requests: [] });
+
+    await deliver(app, 'workflow_run', runPayload());
+
+    // Both verdicts are stored; alice's completion waits in the outbox, backing off.
+    expect(await app.ledger.getAttempt(alice.id)).toMatchObject({
+      state: 'completed',
+      conclusion: 'success',
+    });
+    expect(await app.ledger.getAttempt(bob.id)).toMatchObject({ state: 'completed' });
+    const [waiting] = await app.ledger.outbox.ofAttempt(alice.id);
+    expect(waiting).toMatchObject({ state: 'pending', tries: 1, kind: 'check_run' });
+    expect(waiting?.lastError).toMatch(/Bad Gateway/);
+    expect((await app.ledger.outbox.ofAttempt(bob.id)).map((item) => item.state)).toEqual(['done']);
+
+    // A later drain (here another worker, as after a restart, an hour on) makes the write.
+    nock(API)
+      .patch(
+        '/repos/ml-course/m4-alice/check-runs/4500101',
+        asserting((body) => {
+          expect(body).toMatchObject({ status: 'completed', conclusion: 'success' });
+          expect(body.output.title).toBe('35 / 100 points (65 pending review)');
+        }),
+      )
+      .reply(200, { pull_requests: [] });
+    const later = createOutboxWorker({
+      outbox: app.ledger.outbox,
+      appClient: async () => (await app.probot.auth()) as never,
+      log: { info: () => {}, warn: () => {}, error: () => {} },
+      now: () => new Date(Date.now() + 3_600_000),
+    });
+    later.remember('ml-course', 42);
+    later.kick();
+    await later.idle();
+    expect((await app.ledger.outbox.ofAttempt(alice.id)).map((item) => item.state)).toEqual(['done']);
   });
 
   it('reports an attempt the batch could not grade as an infrastructure error, and completes the rest', async () => {

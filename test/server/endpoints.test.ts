@@ -45,6 +45,7 @@ function endpointsFor(ledger: Ledger) {
     dispatchPending: () => 3,
     backgroundTasks: () => 1,
     webhooksInFlight: () => holder.deliveries?.size ?? 0,
+    outboxByState: () => ledger.outbox.counts(),
   });
   const deliveries = new DeliveryTracker(metrics.observeDelivery);
   holder.deliveries = deliveries;
@@ -79,6 +80,9 @@ for (const backend of backends()) {
       await ledger.createAttempt(newAttempt());
       const { attempt } = await ledger.createAttempt(newAttempt());
       await ledger.updateAttempt(attempt.id, { state: 'completed' });
+      await ledger.outbox.put([
+        { key: 'comment:o/r#1:m4', kind: 'comment', repository: 'o/r', payload: {}, priority: 20 },
+      ]);
       const { handler, deliveries, metrics } = endpointsFor(ledger);
       const base = await serve(handler);
 
@@ -105,6 +109,8 @@ for (const backend of backends()) {
       expect(sample(body, 'mlgrade_dispatch_pending_attempts')).toBe(3);
       expect(sample(body, 'mlgrade_background_tasks_in_flight')).toBe(1);
       expect(sample(body, 'mlgrade_webhooks_in_flight')).toBe(0);
+      expect(sample(body, 'mlgrade_outbox_writes{state="pending"}')).toBe(1);
+      expect(sample(body, 'mlgrade_outbox_writes{state="given_up"}')).toBe(0);
       expect(sample(body, 'mlgrade_webhook_duration_seconds_count{event="push",outcome="ok"}')).toBe(1);
       expect(body).toContain('process_resident_memory_bytes');
       expect(metrics.registry.getSingleMetric('mlgrade_attempts')).toBeDefined();

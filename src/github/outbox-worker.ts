@@ -1,0 +1,143 @@
+/**
+ * Drains the outbox (store/outbox.ts): claims due writes, highest priority first, and makes them one
+ * at a time through the installation's client (whose write scheduler paces them). Kicked after
+ * every change that stores writes, at startup (writes a crashed process left) and by the sweep
+ * (writes that were backing off, or given up a while ago).
+ *
+ * A failed write backs off (30 s, 1, 2, 4 … minutes) and after `maxTries` is given up: counted, in
+ * /metrics, and revived by the sweep later. GitHub answering 404, 410 or 422 will not change by
+ * trying again (the check run or repository is gone), so such a write is given up at once.
+ */
+import type { OutboxItem, SqlOutbox } from '../store/outbox.js';
+import { splitRepository } from './check-runs.js';
+import {
+  type GitHub,
+  installationClient,
+  type ProbotClient,
+  type RequestWrap,
+  statusOf,
+} from './github-client.js';
+import { sendWrite } from './outbox-writes.js';
+
+/** Prefix of the error of a write given up because GitHub will never accept it. */
+export const PERMANENT_FAILURE = 'permanent: ';
+
+/** Drains the outbox; one per process. */
+export interface OutboxWorker {
+  /** The installation of an owner, as an event told it (saves a lookup per owner). */
+  remember(owner: string, installationId: number | undefined): void;
+  /** Starts a drain unless one is running (which then drains again before it ends). */
+  kick(): void;
+  /** Resolves when no drain is running (tests, shutdown). */
+  idle(): Promise<void>;
+  /**
+   * Shutdown: the write under way finishes, rows claimed and not yet sent are released for the next
+   * process, and kicks are ignored from now on.
+   */
+  stop(): Promise<void>;
+}
+
+/** What the worker needs. */
+export interface OutboxWorkerOptions {
+  outbox: SqlOutbox;
+  /** The app's JWT-authenticated client, to mint installation tokens and find installations. */
+  appClient: () => Promise<ProbotClient>;
+  wrap?: RequestWrap;
+  log: { info: (message: string) => void; warn: (message: string) => void; error: (message: string) => void };
+  /** Tries before a write is given up (default 8: about two hours of backing off). */
+  maxTries?: number;
+  /** How long a claim holds before another worker may take the row (default 5 minutes). */
+  leaseMs?: number;
+  /** Delay before try `tries + 1` (default 30 s doubling, at most 30 minutes). */
+  backoffMs?: (tries: number) => number;
+  now?: () => Date;
+}
+
+/** Creates the worker. */
+export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const installations = new Map<string, number>();
+  const maxTries = options.maxTries ?? 8;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const backoffMs =
+    options.backoffMs ?? ((tries: number) => Math.min(30_000 * 2 ** (tries - 1), 30 * 60_000));
+  const now = options.now ?? (() => new Date());
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  const clientFor = async (repository: string): Promise<GitHub> => {
+    const { owner, repo } = splitRepository(repository);
+    const app = await options.appClient();
+    let id = installations.get(owner.toLowerCase());
+    if (id === undefined) {
+      // After a restart no event has told this process the owner's installation yet.
+      const { data } = await app.request('GET /repos/{owner}/{repo}/installation', { owner, repo });
+      id = (data as { id: number }).id;
+      installations.set(owner.toLowerCase(), id);
+    }
+    return installationClient(app, id, options.wrap);
+  };
+
+  const send = async (item: OutboxItem) => {
+    try {
+      const next = await sendWrite(await clientFor(item.repository), item);
+      if (next.length > 0) await options.outbox.put(next);
+      await options.outbox.done(item, now());
+    } catch (error) {
+      const status = statusOf(error);
+      const message = (error as Error).message;
+      const permanent = status === 404 || status === 410 || status === 422;
+      const giveUp = permanent || item.tries >= maxTries;
+      await options.outbox.failed(
+        item,
+        permanent ? `${PERMANENT_FAILURE}${message}` : message,
+        giveUp ? 'give up' : new Date(now().getTime() + backoffMs(item.tries)),
+      );
+      const what = `${item.kind} write for ${item.repository} (try ${item.tries})`;
+      if (giveUp) options.log.error(`outbox: gave up the ${what}: ${message}`);
+      else options.log.warn(`outbox: ${what} failed, will retry: ${message}`);
+    }
+  };
+
+  let stopped = false;
+  const drain = async () => {
+    do {
+      again = false;
+      while (!stopped) {
+        const items = await options.outbox.claim(20, leaseMs, now());
+        if (items.length === 0) break;
+        for (const [index, item] of items.entries()) {
+          if (stopped) {
+            await options.outbox.release(items.slice(index));
+            break;
+          }
+          await send(item);
+        }
+      }
+    } while (again && !stopped);
+  };
+
+  return {
+    remember(owner, installationId) {
+      if (installationId) installations.set(owner.toLowerCase(), installationId);
+    },
+    kick() {
+      if (stopped) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      running = drain()
+        .catch((error) => options.log.error(`outbox: ${(error as Error).message}`))
+        .finally(() => {
+          running = undefined;
+        });
+    },
+    async idle() {
+      while (running) await running;
+    },
+    async stop() {
+      stopped = true;
+      while (running) await running;
+    },
+  };
+}
