@@ -5,6 +5,7 @@
 import type { Annotation } from '../attempt/results-report.js';
 import type { Attempt } from '../store/ledger-types.js';
 import type { GitHub } from './github-client.js';
+import { FIND_EXISTING } from './write-scheduler.js';
 
 /** GitHub accepts at most 50 annotations per check-run request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -28,8 +29,21 @@ export function checkRunName(assignmentId: string): string {
   return `mlgrade: ${assignmentId}`;
 }
 
-/** Creates the queued check run of an attempt; `external_id` ties it back to the attempt. */
-export async function createQueuedCheckRun(github: GitHub, attempt: Attempt): Promise<number> {
+/**
+ * Creates the queued check run of an attempt; `external_id` ties it back to the attempt. A try that
+ * failed with a 5xx may still have created it: the write scheduler then finds it by `external_id`
+ * instead of creating a second one. `lookFirst` (resuming an attempt a crashed process started)
+ * looks before the first try too.
+ */
+export async function createQueuedCheckRun(
+  github: GitHub,
+  attempt: Attempt,
+  options: { lookFirst?: boolean } = {},
+): Promise<number> {
+  if (options.lookFirst) {
+    const found = await findCheckRun(github, attempt);
+    if (found !== undefined) return found;
+  }
   const { data } = await github.rest.checks.create({
     ...splitRepository(attempt.repository),
     name: checkRunName(attempt.assignmentId),
@@ -37,8 +51,26 @@ export async function createQueuedCheckRun(github: GitHub, attempt: Attempt): Pr
     external_id: attempt.id,
     status: 'queued',
     output: { title: 'Queued for grading', summary: 'Waiting for a grading runner.' },
+    request: {
+      [FIND_EXISTING]: async () => {
+        const id = await findCheckRun(github, attempt);
+        return id === undefined ? undefined : { status: 200, url: '', headers: {}, data: { id } };
+      },
+    },
   });
   return data.id;
+}
+
+/** The id of the attempt's check run on its commit, found by `external_id`; undefined when there is none. */
+export async function findCheckRun(github: GitHub, attempt: Attempt): Promise<number | undefined> {
+  const { data } = await github.rest.checks.listForRef({
+    ...splitRepository(attempt.repository),
+    ref: attempt.sha,
+    check_name: checkRunName(attempt.assignmentId),
+    filter: 'all',
+    per_page: 100,
+  });
+  return data.check_runs.find((run) => run.external_id === attempt.id)?.id;
 }
 
 /** What a completed check run says. */

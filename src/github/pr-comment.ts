@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type GitHub, statusOf } from './github-client.js';
+import { FIND_EXISTING } from './write-scheduler.js';
 
 /** GitHub's limit on an issue comment's body, in characters. */
 export const MAX_COMMENT_CHARS = 65_536;
@@ -38,13 +39,7 @@ export async function upsertComment(
     known.set(key, { id: remembered.id, hash });
     return 'updated';
   }
-  const comments = await github.paginate(github.rest.issues.listComments, {
-    owner,
-    repo,
-    issue_number: pullRequest,
-    per_page: 100,
-  });
-  const existing = comments.find((comment) => comment.body?.startsWith(marker));
+  const existing = await findMarked(github, owner, repo, pullRequest, marker);
   if (existing?.body === body) {
     known.set(key, { id: existing.id, hash });
     return 'unchanged';
@@ -54,7 +49,19 @@ export async function upsertComment(
     known.set(key, { id: existing.id, hash });
     return 'updated';
   }
-  const { data } = await github.rest.issues.createComment({ owner, repo, issue_number: pullRequest, body });
+  const { data } = await github.rest.issues.createComment({
+    owner,
+    repo,
+    issue_number: pullRequest,
+    body,
+    // A try that failed with a 5xx may have posted it: the write scheduler looks for the marker first.
+    request: {
+      [FIND_EXISTING]: async () => {
+        const found = await findMarked(github, owner, repo, pullRequest, marker);
+        return found && { status: 200, url: '', headers: {}, data: found };
+      },
+    },
+  });
   known.set(key, { id: data.id, hash });
   return 'created';
 }
@@ -91,4 +98,15 @@ async function tryUpdate(github: GitHub, owner: string, repo: string, id: number
 /** Forgets remembered comments (tests). */
 export function forgetComments(): void {
   known.clear();
+}
+
+/** The pull request's comment that starts with `marker`, if any. */
+async function findMarked(github: GitHub, owner: string, repo: string, pullRequest: number, marker: string) {
+  const comments = await github.paginate(github.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: pullRequest,
+    per_page: 100,
+  });
+  return comments.find((comment) => comment.body?.startsWith(marker));
 }

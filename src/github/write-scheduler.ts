@@ -9,6 +9,8 @@
  * 3. 5xx and network failures back off exponentially with jitter; 4xx other than rate limits fail at once.
  * 4. After `maxRetries` retries the last error is thrown, its message saying what was tried. A write is
  *    never dropped: one failing write does not stop the queue behind it.
+ * 5. A create retried after a 5xx or a lost connection first looks for what the failed try may have
+ *    created, when the caller says how ({@link FIND_EXISTING}): no duplicate check runs or comments.
  */
 import { classifyFailure, exhaustedWaitMs } from './rate-limit-headers.js';
 import { RollingWindow } from './rate-limit-window.js';
@@ -151,7 +153,12 @@ class Scheduler implements WriteScheduler {
         }
         this.metrics.retries += 1;
         if (verdict.kind === 'rate-limited') this.pauseFor(verdict.waitMs);
-        else await this.wait('backoff', backoffMs(retry, this.settings), call);
+        else {
+          await this.wait('backoff', backoffMs(retry, this.settings), call);
+          // A 5xx or a lost connection may come after GitHub created the object: look before creating again.
+          const existing = await findExisting(requestOptions)?.();
+          if (existing !== undefined) return existing as R;
+        }
       }
     }
   }
@@ -187,6 +194,19 @@ class Scheduler implements WriteScheduler {
     this.settings.onWait({ reason, ms, method: call.method, url: call.url });
     await this.settings.sleep(ms);
   }
+}
+
+/**
+ * The request option that makes a create idempotent across retries: `request: { [FIND_EXISTING]:
+ * () => Promise<response | undefined> }` looks for what an earlier try may have created (a check run
+ * by its `external_id`, a comment by its marker); a response found is returned instead of retrying.
+ */
+export const FIND_EXISTING = 'mlgradeFindExisting';
+
+function findExisting(options: unknown): (() => Promise<unknown>) | undefined {
+  const request = (options as { request?: Record<string, unknown> } | null)?.request;
+  const find = request?.[FIND_EXISTING];
+  return typeof find === 'function' ? (find as () => Promise<unknown>) : undefined;
 }
 
 interface Call {
