@@ -14,6 +14,7 @@
  *   github     Octokit wrappers, the write scheduler
  *   lms        the roster, Canvas and Gradescope: formats, clients, syncs (no GitHub)
  *   course     course config and roster from the config repository
+ *   analytics  the class report: figures, early warning, anonymous ids, renderers (mlgrade report)
  *   adapters   handlers, cli, action, server (health, metrics, shutdown) — the rest, never each other
  *   app        app.ts registers the handlers
  *
@@ -47,6 +48,7 @@ const LAYERS: readonly Layer[] = [
   { name: 'github', units: ['github'] },
   { name: 'lms', units: ['lms'] },
   { name: 'course', units: ['course'] },
+  { name: 'analytics', units: ['analytics'] },
   { name: 'adapters', units: ['handlers', 'cli', 'action', 'server'] },
   { name: 'app', units: ['app.ts'] },
 ];
