@@ -23,9 +23,10 @@ export async function dispatchWorkflow(
   github: GitHub,
   grader: GraderWorkflow,
   attempts: readonly DispatchedAttempt[],
-  options: { lookupTries?: number; lookupDelayMs?: number } = {},
+  options: { lookupTries?: number; lookupDelayMs?: number; nonce?: string } = {},
 ): Promise<DispatchOutcome> {
-  const nonce = randomBytes(16).toString('hex');
+  // The caller may have stored the nonce before dispatching (dispatcher.ts); else a fresh one.
+  const nonce = options.nonce ?? randomBytes(16).toString('hex');
   const dispatch = (runDetails: boolean) =>
     github.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
       owner: grader.owner,

@@ -3,6 +3,7 @@
  * the same tick) go out together as one run whose matrix has one job per attempt. Before
  * dispatching, each attempt is re-read so that one superseded meanwhile is left out.
  */
+import { randomBytes } from 'node:crypto';
 import type { Attempt, Ledger } from '../store/ledger-types.js';
 import { dispatchWorkflow } from './dispatch-workflow.js';
 import type { GitHub } from './github-client.js';
@@ -69,9 +70,21 @@ async function dispatchBatch(
   ids: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
-  const attempts = (await Promise.all(ids.map((id) => ledger.getAttempt(id)))).filter(
-    (attempt): attempt is Attempt => attempt?.state === 'queued',
-  );
+  // The nonce is stored on each attempt, and the attempt marked dispatched, before the request: a
+  // process that dies after GitHub accepted the dispatch leaves attempts the run can still be
+  // matched to by its run-name when it completes. Indexes are contiguous (`<nonce>.0`, `.1`, …),
+  // as the collector looks them up in order; an attempt superseded meanwhile is left out.
+  const nonce = randomBytes(16).toString('hex');
+  const dispatchedAt = new Date();
+  const attempts: Attempt[] = [];
+  for (const id of new Set(ids)) {
+    const marked = await ledger.transitionAttempt(id, ['queued'], {
+      state: 'dispatched',
+      dispatchNonce: attemptNonce(nonce, attempts.length),
+      dispatchedAt,
+    });
+    if (marked) attempts.push(marked);
+  }
   if (attempts.length === 0) return;
   const matrix = attempts.map((a) => ({
     attempt: a.id,
@@ -82,18 +95,9 @@ async function dispatchBatch(
   }));
   try {
     const grader = graderWorkflow(owner, env);
-    const { nonce, workflowRunId } = await dispatchWorkflow(github, grader, matrix);
-    const dispatchedAt = new Date();
-    for (const [index, attempt] of attempts.entries()) {
-      // Superseded while the dispatch was in flight: keep that state, record the run anyway.
-      const state = (await ledger.getAttempt(attempt.id))?.state === 'queued' ? 'dispatched' : undefined;
-      await ledger.updateAttempt(attempt.id, {
-        ...(state ? { state } : {}),
-        dispatchNonce: attemptNonce(nonce, index),
-        workflowRunId,
-        dispatchedAt,
-      });
-    }
+    const { workflowRunId } = await dispatchWorkflow(github, grader, matrix, { nonce });
+    if (workflowRunId !== null)
+      for (const attempt of attempts) await ledger.updateAttempt(attempt.id, { workflowRunId });
     log.info(
       `dispatched ${attempts.length} attempt(s) to ${grader.owner}/${grader.repo} run ${workflowRunId ?? '(by nonce)'}`,
     );

@@ -74,4 +74,45 @@ describe('the dispatcher', () => {
     });
     expect(nock.pendingMocks()).toEqual([]);
   });
+
+  it('stores the nonce and marks the attempts dispatched before the request, so a run is matched even if the process dies during it', async () => {
+    const github = new Octokit({ auth: 'ghs_test' });
+    const dispatcher = createDispatcher(ledger, silent, {});
+    const alice = await attempt('m4-alice');
+    const bob = await attempt('m4-bob');
+    let sentNonce = '';
+    let storedDuringRequest: unknown[] = [];
+    nock('https://api.github.com')
+      .post(DISPATCH, (body) => {
+        sentNonce = body.inputs.nonce;
+        return true;
+      })
+      .reply(async () => {
+        // While GitHub holds the request, the ledger already says where the run's results belong.
+        storedDuringRequest = await Promise.all(
+          [alice, bob].map(async (a) => {
+            const stored = await ledger.getAttempt(a.id);
+            return { state: stored?.state, nonce: stored?.dispatchNonce };
+          }),
+        );
+        return [200, {}];
+      });
+    // GitHub Enterprise Server without return_run_details: no run id comes back, the listing finds none.
+    nock('https://api.github.com')
+      .get('/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/runs')
+      .query(true)
+      .times(5)
+      .reply(200, { total_count: 0, workflow_runs: [] });
+
+    dispatcher.enqueue(github, 'ml-course', [alice, bob, alice]);
+    await dispatcher.idle();
+
+    expect(sentNonce).toMatch(/^[0-9a-f]{32}$/);
+    expect(storedDuringRequest).toEqual([
+      { state: 'dispatched', nonce: `${sentNonce}.0` },
+      { state: 'dispatched', nonce: `${sentNonce}.1` },
+    ]);
+    expect(await ledger.findByNonce(`${sentNonce}.1`)).toMatchObject({ id: bob.id, workflowRunId: null });
+    nock.cleanAll();
+  });
 });
