@@ -5,7 +5,7 @@
  * login by trying logins.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The environment variable that holds the report secret. */
@@ -36,6 +36,7 @@ export function reportSecret(env: NodeJS.ProcessEnv, ledgerDir: string | undefin
     );
   const file = reportSecretFile(ledgerDir);
   if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
     try {
       writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
     } catch (error) {

@@ -88,7 +88,11 @@ export function computeClassReport(
       ([key, attempts]): StudentWork => studentWork(course, assignment, logins.get(key)!, attempts, records),
     );
     earlyWarning.push(...warnings(course, assignment, work, logins, options.now, threshold, inactiveDays));
-    return summarize(course, assignment, work);
+    // A small course or a small group of submitters: every figure is withheld, zeros too (a 0 in a
+    // group of 3 tells something about each of the 3).
+    const withhold =
+      (logins.size > 0 && logins.size < MIN_GROUP_SIZE) || (work.length > 0 && work.length < MIN_GROUP_SIZE);
+    return summarize(course, assignment, work, withhold);
   });
 
   const notes: string[] = [];
@@ -105,7 +109,7 @@ export function computeClassReport(
     course: { id: course.course.id, title: course.course.title },
     now: options.now.toISOString(),
     anonymous: options.anonymous === true,
-    students: count(logins.size),
+    students: countFigure(logins.size),
     privacy: `Cohort figures about fewer than ${MIN_GROUP_SIZE} students are withheld and shown as "fewer than 5" (a group that small could identify its members); a count of 0 is shown. There is no ranking.`,
     settings: { threshold, inactiveDays },
     assignments: summaries,
@@ -177,7 +181,15 @@ function asCheckResult(check: SlimCheck): CheckResult {
 
 const failing = (check: SlimCheck) => check.status === 'fail' || check.status === 'error';
 
-function summarize(course: CourseConfig, assignment: Assignment, work: StudentWork[]): AssignmentSummary {
+function summarize(
+  course: CourseConfig,
+  assignment: Assignment,
+  work: StudentWork[],
+  withhold: boolean,
+): AssignmentSummary {
+  const count = (students: number) => (withhold ? SUPPRESSED : countFigure(students));
+  const over = (students: number, value: number | undefined) =>
+    withhold ? SUPPRESSED : overFigure(students, value);
   const counted = work.flatMap((student) => (student.counting ? [student.counting] : []));
   const scores = counted.map(({ score }) => score);
   const percents = scores.map((score) => score.percent);
@@ -258,7 +270,7 @@ function summarize(course: CourseConfig, assignment: Assignment, work: StudentWo
     costliestCriterion: costliest?.id ?? null,
     pendingManual: {
       criteria:
-        waiting.length === 0
+        waiting.length === 0 && !withhold
           ? 0
           : over(
               waiting.length,
@@ -273,12 +285,12 @@ function summarize(course: CourseConfig, assignment: Assignment, work: StudentWo
 }
 
 /** A count of students: shown when 0 or at least 5, else withheld. */
-export function count(students: number): Figure {
+export function countFigure(students: number): Figure {
   return students === 0 || students >= MIN_GROUP_SIZE ? students : SUPPRESSED;
 }
 
 /** A figure computed over `students` students: null for none, withheld for fewer than 5. */
-function over(students: number, value: number | undefined): Figure {
+function overFigure(students: number, value: number | undefined): Figure {
   if (students === 0 || value === undefined) return null;
   return students < MIN_GROUP_SIZE ? SUPPRESSED : value;
 }

@@ -168,3 +168,45 @@ Options:
 
 Exit codes: 0 nothing missing (warnings allowed), 1 something is missing, 2 usage error.
 `;
+
+/** Usage text of `mlgrade report`. */
+export const REPORT_USAGE = `Usage: mlgrade report --config FILE [options]
+
+The class in view, from the ledger: per assignment, students who submitted, were graded, pass and
+are complete; attempts per student; late submissions and penalties; the score distribution (mean,
+median, quartiles, a histogram); what each rubric criterion costs the class; manual criteria
+pending; and the early-warning list (below the threshold, no attempt near a due date, a check
+failing 3 times in a row), each with its reason. Figures about fewer than 5 students are shown as
+"fewer than 5". Every figure is defined in docs/report.md.
+
+Options:
+  --config FILE         course config (mlgrade.yml)                          (required)
+  --assignment ID       report on one assignment (default: every assignment)
+  --format FORMAT       table (default), csv or json (the same figures)
+  --anonymous           students as stable anonymous ids (s-…) instead of logins, for sharing;
+                        the secret is MLGRADE_REPORT_SECRET, else report-secret beside the
+                        PGlite ledger directory (made on first use, mode 0600)
+  --threshold N         list students below N percent of an assignment's points (default 50)
+  --inactive-days N     list students with no attempt at an assignment due within N days or
+                        past due (default 7)
+  --now ISO             the instant to measure due dates from (default: now)
+  --ledger DIR          PGlite ledger directory (default: DATABASE_URL, else .mlgrade/ledger)
+
+Exit codes: 0 reported, 2 usage or config error (an unknown assignment lists the known ids).
+`;
+
+/** Usage text of `mlgrade forget`. */
+export const FORGET_USAGE = `Usage: mlgrade forget LOGIN --config FILE [--ledger DIR] [--yes]
+
+Deletes a student's data from the ledger, on request: their attempts with results, the manual
+scores and the manual-score history of their repositories, and the grades LMS syncs recorded for
+them, in the config's course. Shows what it would delete; deletes only with --yes, in one
+transaction.
+
+Options:
+  --config FILE   course config (mlgrade.yml): the course and its repository patterns (required)
+  --yes           delete (without it nothing is deleted)
+  --ledger DIR    PGlite ledger directory (default: DATABASE_URL, else .mlgrade/ledger)
+
+Exit codes: 0 done (or nothing to delete), 2 usage or config error.
+`;

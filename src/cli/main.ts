@@ -7,8 +7,10 @@ import { type CliIO, processIO } from './cli-io.js';
 import {
   DOCTOR_USAGE,
   EXPORT_USAGE,
+  FORGET_USAGE,
   GRADE_ALL_USAGE,
   GRADE_USAGE,
+  REPORT_USAGE,
   RESCORE_USAGE,
   SCORE_USAGE,
   SCORES_USAGE,
@@ -37,6 +39,10 @@ Commands:
                               send the grades that count now to Canvas, or write Gradescope's CSV
   export --format gradescope --config FILE (--assignment ID | --all) [--out FILE]
                               the scores CSV Gradescope's "Import scores" takes
+  report --config FILE [--assignment ID] [--format table|csv|json] [--anonymous]
+                              the class in view: completion, scores, criteria, early warning
+  forget LOGIN --config FILE [--yes]
+                              delete a student's attempts, results and scores from the ledger
   doctor [--config FILE] [--data DIR] [--json]
                               check this runner: sandbox, runtimes and packages, GPUs, disk, Node
 
@@ -80,6 +86,14 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIO)
   scores: {
     usage: SCORES_USAGE,
     run: async (argv, io) => (await import('./scores-command.js')).scoresCommand(argv, io),
+  },
+  report: {
+    usage: REPORT_USAGE,
+    run: async (argv, io) => (await import('./report-command.js')).reportCommand(argv, io),
+  },
+  forget: {
+    usage: FORGET_USAGE,
+    run: async (argv, io) => (await import('./forget-command.js')).forgetCommand(argv, io),
   },
   doctor: {
     usage: DOCTOR_USAGE,
