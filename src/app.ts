@@ -99,10 +99,20 @@ export function createMlgradeApp(
     holder.deliveries = deliveries;
     // Every handler runs through the tracker: timed, counted, awaited at shutdown, refused after it
     // began; its log lines carry the delivery id (Probot's) plus the event and repository.
+    // A delivery is done only once its handler finished: one that failed is forgotten, so GitHub's
+    // redelivery (manual, or requested) is handled again instead of being taken for a duplicate.
     const track =
       <E extends Context['name']>(handle: (context: Context<E>) => Promise<void>) =>
       (context: Context<E>) =>
-        deliveries.run(context.name, () => handle(withLogFields(context)));
+        deliveries.run(context.name, async () => {
+          try {
+            await handle(withLogFields(context));
+          } catch (error) {
+            await ledger.finishDelivery(context.id, false).catch(() => undefined);
+            throw error;
+          }
+          await ledger.finishDelivery(context.id, true);
+        });
     app.on(
       'push',
       track((context) => onPush(deps, context)),

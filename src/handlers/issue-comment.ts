@@ -135,7 +135,12 @@ function replier(deps: AppDeps, github: GitHub, repository: string, issueNumber:
     async once(reaction: '+1' | 'confused', body: string) {
       // The deliveries table doubles as a "said it already" record: an edit does not repeat the reply.
       if (
-        !(await deps.ledger.recordDelivery(`reply:${repository.toLowerCase()}:${commentId}`, 'mlgrade-reply'))
+        !(await deps.ledger.recordDelivery(
+          `reply:${repository.toLowerCase()}:${commentId}`,
+          'mlgrade-reply',
+          new Date(),
+          true,
+        ))
       )
         return;
       await this.now(reaction, body);

@@ -85,7 +85,14 @@ export async function startAttempts(
       pullRequest: submission.pullRequest,
       deliveryId: submission.deliveryId,
     });
-    if (!isNew) {
+    // The same delivery again (redelivered after this handler failed or its process died): finish
+    // what that try began. Another event for the commit (its pull request after its push) adds nothing.
+    const resuming =
+      !isNew &&
+      attempt.state === 'queued' &&
+      submission.deliveryId !== null &&
+      attempt.deliveryId === submission.deliveryId;
+    if (!isNew && !resuming) {
       log.info(
         `${repository}@${submission.sha.slice(0, 7)}: ${match.assignment.id} already has attempt ${attempt.id}`,
       );
@@ -98,7 +105,9 @@ export async function startAttempts(
     await deps.ledger.supersedeQueued(repository, match.assignment.id, attempt.id, (old) =>
       closeSuperseded(old, attempt.sha.slice(0, 7)),
     );
-    const checkRunId = await createQueuedCheckRun(github, attempt);
+    // Resuming, the failed try may have created the check run: it is found by its external_id.
+    const checkRunId =
+      attempt.checkRunId ?? (await createQueuedCheckRun(github, attempt, { lookFirst: resuming }));
     const queued = await deps.ledger.updateAttempt(attempt.id, { checkRunId });
     if (queued.state === 'superseded') {
       // A newer push superseded this attempt while its check run was being created, so the newer

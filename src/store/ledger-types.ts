@@ -145,8 +145,17 @@ export interface AttemptBudget {
 
 /** The grade ledger. All methods are safe to call from several processes sharing one PostgreSQL. */
 export interface Ledger {
-  /** True the first time a delivery id is seen; false for a redelivery. */
-  recordDelivery(deliveryId: string, event: string, receivedAt?: Date): Promise<boolean>;
+  /**
+   * True the first time a delivery id is seen, and for a redelivery of one whose handling never
+   * finished (not finished within 5 minutes: its process died); false for a duplicate. `done`
+   * records it finished at once (a "said it already" key rather than a webhook).
+   */
+  recordDelivery(deliveryId: string, event: string, receivedAt?: Date, done?: boolean): Promise<boolean>;
+  /**
+   * Ends a delivery's handling: handled, it is done and redeliveries are duplicates; not handled
+   * (the handler failed), it is forgotten, so a redelivery is handled again.
+   */
+  finishDelivery(deliveryId: string, handled: boolean): Promise<void>;
   /** Forgets deliveries received before `before` (GitHub redelivers for days, not forever); returns how many. */
   pruneDeliveries(before: Date): Promise<number>;
   /**

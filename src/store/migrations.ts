@@ -143,7 +143,7 @@ CREATE TABLE lms_sync_grades (
   },
   {
     version: 4,
-    name: 'outbox of GitHub writes',
+    name: 'outbox of GitHub writes; deliveries done',
     sql: `
 -- GitHub writes that must happen, stored with the state change they show (see src/store/outbox.ts).
 CREATE TABLE outbox (
@@ -168,7 +168,11 @@ CREATE TABLE outbox (
 );
 CREATE UNIQUE INDEX outbox_one_pending_per_key ON outbox (key) WHERE state = 'pending';
 CREATE INDEX outbox_due ON outbox (priority, seq) WHERE state = 'pending';
-CREATE INDEX outbox_by_attempt ON outbox (attempt_id) WHERE attempt_id IS NOT NULL;`,
+CREATE INDEX outbox_by_attempt ON outbox (attempt_id) WHERE attempt_id IS NOT NULL;
+-- A delivery is done once its work is stored; one that never got there (its process died) is
+-- handled again when GitHub redelivers it.
+ALTER TABLE deliveries ADD COLUMN done_at timestamptz;
+UPDATE deliveries SET done_at = received_at;`,
   },
 ];
 

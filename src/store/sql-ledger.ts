@@ -40,6 +40,12 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12)
 ON CONFLICT (repository, assignment_id, sha) WHERE trigger IN ('push', 'pull_request') DO NOTHING
 RETURNING *`;
 
+/**
+ * A delivery recorded this long ago and not finished is taken to have died with its process: GitHub
+ * waits 10 s for an answer, so no live handler of a webhook runs anywhere near this long.
+ */
+const STALE_DELIVERY_MS = 5 * 60_000;
+
 /** A `Ledger` over a migrated `SqlClient`; `openLedger` builds one. */
 export class SqlLedger implements Ledger {
   readonly syncs: SyncStore;
@@ -50,12 +56,37 @@ export class SqlLedger implements Ledger {
     this.outbox = new SqlOutbox(db);
   }
 
-  async recordDelivery(deliveryId: string, event: string, receivedAt = new Date()): Promise<boolean> {
+  async recordDelivery(
+    deliveryId: string,
+    event: string,
+    receivedAt = new Date(),
+    done = false,
+  ): Promise<boolean> {
+    // A redelivery of a delivery whose handling began long ago and never finished (its process
+    // died) takes it over; one still being handled, or done, is a duplicate.
     const rows = await this.db.query(
-      'INSERT INTO deliveries (delivery_id, event, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING delivery_id',
-      [deliveryId, event, receivedAt],
+      `INSERT INTO deliveries (delivery_id, event, received_at, done_at) VALUES ($1, $2, $3, $5)
+       ON CONFLICT (delivery_id) DO UPDATE SET received_at = excluded.received_at
+         WHERE deliveries.done_at IS NULL AND deliveries.received_at < $4
+       RETURNING delivery_id`,
+      [
+        deliveryId,
+        event,
+        receivedAt,
+        new Date(receivedAt.getTime() - STALE_DELIVERY_MS),
+        done ? receivedAt : null,
+      ],
     );
     return rows.length === 1;
+  }
+
+  async finishDelivery(deliveryId: string, handled: boolean): Promise<void> {
+    await this.db.query(
+      handled
+        ? 'UPDATE deliveries SET done_at = $2 WHERE delivery_id = $1 AND done_at IS NULL'
+        : 'DELETE FROM deliveries WHERE delivery_id = $1 AND done_at IS NULL',
+      handled ? [deliveryId, new Date()] : [deliveryId],
+    );
   }
 
   async pruneDeliveries(before: Date): Promise<number> {

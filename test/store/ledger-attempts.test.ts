@@ -20,6 +20,28 @@ describe.each(backends().map((make) => [make().name, make] as const))(
       expect(await ledger.recordDelivery(id, 'push')).toBe(false);
     });
 
+    it('forgets a delivery whose handling failed and takes over one whose process died; a finished one stays a duplicate', async () => {
+      const failed = `failed-${Math.random()}`;
+      expect(await ledger.recordDelivery(failed, 'push')).toBe(true);
+      expect(await ledger.recordDelivery(failed, 'push')).toBe(false); // still being handled
+      await ledger.finishDelivery(failed, false);
+      expect(await ledger.recordDelivery(failed, 'push')).toBe(true); // the redelivery is handled
+      await ledger.finishDelivery(failed, true);
+      expect(await ledger.recordDelivery(failed, 'push')).toBe(false);
+      await ledger.finishDelivery(failed, false); // a late failure report cannot undo a finished delivery
+      expect(await ledger.recordDelivery(failed, 'push')).toBe(false);
+
+      const died = `died-${Math.random()}`;
+      const started = new Date(Date.now() - 10 * 60_000);
+      expect(await ledger.recordDelivery(died, 'push', started)).toBe(true);
+      expect(await ledger.recordDelivery(died, 'push', new Date(started.getTime() + 60_000))).toBe(false);
+      expect(await ledger.recordDelivery(died, 'push')).toBe(true); // 10 minutes on: its process died
+
+      const said = `reply-${Math.random()}`;
+      expect(await ledger.recordDelivery(said, 'mlgrade-reply', started, true)).toBe(true);
+      expect(await ledger.recordDelivery(said, 'mlgrade-reply')).toBe(false); // done at once, never stale
+    });
+
     it('prunes deliveries older than a cutoff', async () => {
       const old = `old-${Math.random()}`;
       await ledger.recordDelivery(old, 'push', new Date('2000-01-01T00:00:00Z'));
