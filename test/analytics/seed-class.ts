@@ -193,17 +193,34 @@ export async function seedLedger(
 }
 
 /**
- * Inserts `attempts` (all completed, pushed) with plain SQL in batches: for classes too big to seed
+ * Inserts `attempts` (all completed, pushed) and `manual` scores (with their history rows) with plain SQL in batches: for classes too big to seed
  * one Ledger call at a time. Stores the same results and score rows the ledger would.
  */
 export async function bulkSeed(
   ledgerDir: string,
   course: CourseConfig,
   attempts: readonly SeedAttempt[],
+  manual: readonly SeedManual[] = [],
 ): Promise<void> {
   const client = await openSqlClient({ dataDir: ledgerDir, databaseUrl: '' });
   try {
     await migrate(client);
+    const scores = JSON.stringify(
+      manual.map((score) => ({
+        repository: repositoryOf(score),
+        assignment_id: score.assignment,
+        points: score.points,
+      })),
+    );
+    await client.transaction(async (tx) => {
+      for (const table of ['manual_scores', 'manual_score_events'])
+        await tx.query(
+          `INSERT INTO ${table} (repository, assignment_id, criterion_id, points, entered_by, entered_at${table === 'manual_scores' ? '' : ', source'})
+           SELECT repository, assignment_id, 'report', points, 'prof', now()${table === 'manual_scores' ? '' : ", 'cli'"}
+           FROM jsonb_to_recordset($1::jsonb) AS t(repository text, assignment_id text, points double precision)`,
+          [scores],
+        );
+    });
     for (let start = 0; start < attempts.length; start += 1000) {
       const rows = attempts.slice(start, start + 1000).map((seed) => {
         const assignment = course.assignments.find((a) => a.id === seed.assignment)!;
