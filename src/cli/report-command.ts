@@ -48,7 +48,9 @@ export async function openCliSqlClient(dir: string | undefined, env: NodeJS.Proc
     await migrate(client);
   } catch (error) {
     await client.close().catch(() => undefined);
-    throw error;
+    throw new Error(`Could not prepare the ledger (${client.engine}): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return client;
 }

@@ -275,6 +275,11 @@ describe('mlgrade report', () => {
     expect((await report('--threshold', '120')).code).toBe(2);
     expect((await report('--now', 'yesterday')).code).toBe(2);
     expect((await runCli(['report', '--ledger', ledgerDir])).code).toBe(2);
+    const help = await runCli(['report', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: mlgrade report --config FILE');
+    expect((await runCli(['forget', '--help'])).stdout).toContain('Usage: mlgrade forget LOGIN');
+    expect((await runCli(['--help'])).stdout).toMatch(/^ {2}report --config FILE/m);
   });
 
   it('says so when the ledger has nothing for the course', async () => {
