@@ -20,6 +20,7 @@ import {
   type CriterionSummary,
   type EarlyWarning,
   type Figure,
+  type HistogramBin,
   isSuppressed,
   MIN_GROUP_SIZE,
   SUPPRESSED,
@@ -260,11 +261,9 @@ function summarize(
       median: over(percents.length, median(percents)),
       q1: over(percents.length, quantile(percents, 0.25)),
       q3: over(percents.length, quantile(percents, 0.75)),
-      histogram: histogram(percents).map((bin) => ({
-        from: bin.from,
-        to: bin.to,
-        students: count(bin.count),
-      })),
+      histogram: withholdComplement(
+        histogram(percents).map((bin) => ({ from: bin.from, to: bin.to, students: count(bin.count) })),
+      ),
     },
     criteria,
     costliestCriterion: costliest?.id ?? null,
@@ -282,6 +281,22 @@ function summarize(
   };
   summary.suppressed = suppressedNames(summary);
   return summary;
+}
+
+/**
+ * With the total shown, a single withheld bin would be the total minus the others: withhold the
+ * smallest shown non-empty bin too.
+ */
+function withholdComplement(bins: HistogramBin[]): HistogramBin[] {
+  if (bins.filter((bin) => isSuppressed(bin.students)).length !== 1) return bins;
+  const shown = bins.filter(
+    (bin): bin is HistogramBin & { students: number } => typeof bin.students === 'number' && bin.students > 0,
+  );
+  const smallest = shown.reduce<(typeof shown)[number] | undefined>(
+    (low, bin) => (!low || bin.students < low.students ? bin : low),
+    undefined,
+  );
+  return bins.map((bin) => (bin === smallest ? { ...bin, students: SUPPRESSED } : bin));
 }
 
 /** A count of students: shown when 0 or at least 5, else withheld. */

@@ -11,7 +11,7 @@ import { type ClassRecords, readClassRecords } from '../../src/store/class-recor
 import { migrate } from '../../src/store/migrations.js';
 import { openSqlClient } from '../../src/store/open-ledger.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { seedLedger, writeCourse } from './seed-class.js';
+import { checksFor, seedLedger, writeCourse } from './seed-class.js';
 import { NOW, SMALL_ATTEMPTS, SMALL_MANUAL } from './small-class.js';
 
 const F5 = { suppressed: 'fewer than 5' };
@@ -197,6 +197,33 @@ describe('computeClassReport on a hand-worked class', () => {
         .filter((w) => w.kind === 'below-threshold')
         .map((w) => `${w.student}/${w.assignment}`),
     ).toEqual(['bo/m1', 'bo/m2', 'cy/m1', 'di/m1', 'ed/m1', 'fay/m1']);
+  });
+
+  it('withholds a second bin when one withheld bin could be worked out from the total', () => {
+    // Six students: five at 100 %, one at 30 %. The 30–40 % bin (1) is withheld; with the count (6)
+    // shown it would be 6 − 5, so the 90–100 % bin is withheld too.
+    const attempts = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((login, i) => ({
+      id: login,
+      assignmentId: 'm1',
+      repository: `intro-org/m1-${login}`,
+      studentLogin: login,
+      sha: String(i).repeat(40),
+      trigger: 'push',
+      state: 'completed',
+      createdAt: new Date('2026-09-30T00:00:00Z'),
+      seq: i + 1,
+      checks: checksFor({ files: i < 5, accuracy: i < 5 ? 0.95 : 0.5 }),
+    }));
+    const manualScores = new Map(
+      attempts.map((a, i) => [
+        a.repository,
+        new Map([['m1', { report: { points: i < 5 ? 30 : 10, by: 'p' } }]]),
+      ]),
+    );
+    const small = computeClassReport(course, { attempts, manualScores }, { now: new Date(NOW) });
+    const m1 = small.assignments[0]!;
+    expect(m1.scores.count).toBe(6);
+    expect(m1.scores.histogram.map((bin) => bin.students)).toEqual([0, 0, 0, F5, 0, 0, 0, 0, 0, F5]);
   });
 
   it('labels students by the label function everywhere in the list', () => {

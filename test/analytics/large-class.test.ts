@@ -109,6 +109,14 @@ function q(values: number[], p: number): number {
 }
 const avg = (values: number[]) => Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100;
 
+/** Bins of 1–4 withheld; a lone withheld bin takes the smallest shown non-empty bin with it. */
+function withheld(bins: number[]): (number | { suppressed: string })[] {
+  const small = bins.filter((n) => n > 0 && n < 5).length;
+  const shown = bins.filter((n) => n >= 5);
+  const partner = small === 1 && shown.length > 0 ? bins.indexOf(Math.min(...shown)) : -1;
+  return bins.map((n, i) => (n === 0 || (n >= 5 && i !== partner) ? n : { suppressed: 'fewer than 5' }));
+}
+
 let configFile = '';
 let ledgerDir = '';
 let json: ClassReport;
@@ -183,7 +191,7 @@ describe('mlgrade report on 500 students × 5 assignments', () => {
       expect(
         a.scores.histogram.map((bin) => bin.students),
         a.id,
-      ).toEqual(bins.map((n) => (n === 0 || n >= 5 ? n : { suppressed: 'fewer than 5' })));
+      ).toEqual(withheld(bins));
     }
   });
 
