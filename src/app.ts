@@ -11,6 +11,7 @@ import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot }
 import { CourseCache } from './course/course-cache.js';
 import { createDispatcher } from './github/dispatcher.js';
 import type { ProbotClient, RequestWrap } from './github/github-client.js';
+import { InstallationClients } from './github/installation-clients.js';
 import { createOutboxWorker } from './github/outbox-worker.js';
 import { overdueLimits, sweepOverdue } from './github/sweep-overdue.js';
 import { createWriteScheduler, type WriteScheduler } from './github/write-scheduler.js';
@@ -22,6 +23,7 @@ import { onIssueComment } from './handlers/issue-comment.js';
 import { onIssueLabeled } from './handlers/issues-labeled.js';
 import { onPullRequest } from './handlers/pull-request.js';
 import { onPush } from './handlers/push.js';
+import { createRunPoller, resumeStranded } from './handlers/resume-attempts.js';
 import { onWorkflowRunCompleted, onWorkflowRunStarted } from './handlers/workflow-run.js';
 import { DeliveryTracker } from './server/deliveries.js';
 import { checkReadiness, createEndpoints } from './server/endpoints.js';
@@ -68,17 +70,14 @@ export function createMlgradeApp(
     const scheduler = options.wrap ? undefined : schedulerFor(app);
     const wrap: RequestWrap =
       options.wrap ?? ((request, requestOptions) => scheduler!.wrap(request, requestOptions));
-    const publisher = createOutboxWorker({
-      outbox: ledger.outbox,
-      appClient: async () => (await app.auth()) as unknown as ProbotClient,
-      wrap,
-      log: app.log,
-    });
+    const clients = new InstallationClients(async () => (await app.auth()) as unknown as ProbotClient, wrap);
+    const publisher = createOutboxWorker({ outbox: ledger.outbox, clients, log: app.log });
     const deps: AppDeps = {
       ledger,
       courses: new CourseCache(undefined, env),
       dispatcher: createDispatcher(ledger, app.log, env, publisher),
       publisher,
+      clients,
       wrap,
       env,
       tasks: new BackgroundTasks((error) => app.log.error(`background task: ${error.message}`)),
@@ -185,21 +184,40 @@ function withLogFields<C extends Context>(context: C): C {
   return context;
 }
 
-/** Times out overdue attempts every `everyMs` (sweep-overdue.ts); never keeps the process alive. */
+/**
+ * Every `everyMs`, and once at startup: times out overdue attempts (sweep-overdue.ts), resumes
+ * stranded queued attempts and polls runs whose completion was never delivered (resume-attempts.ts),
+ * revives given-up writes and drains the outbox. Never keeps the process alive.
+ */
 function startSweeping(app: Probot, deps: AppDeps, everyMs: number): NodeJS.Timeout {
+  const { clients } = deps;
   const limits = overdueLimits(deps.env);
+  const pollRuns = createRunPoller(deps, clients, app.log);
   const sweep = async () => {
     const timedOut = await sweepOverdue(deps.ledger, limits);
     if (timedOut.length > 0) app.log.warn(`timed out ${timedOut.length} attempt(s) that no runner finished`);
+    const resumed = await resumeStranded(deps, clients, app.log);
+    if (resumed > 0) app.log.warn(`resumed ${resumed} queued attempt(s) no process was dispatching`);
+    await pollRuns();
     // Writes given up an hour ago get another round: an outage ends in the write made, not lost.
     const revived = await deps.ledger.outbox.reviveGivenUp(new Date(Date.now() - 60 * 60_000));
     if (revived > 0) app.log.warn(`outbox: trying ${revived} given-up write(s) again`);
     deps.publisher.kick();
   };
-  return setInterval(
-    () => sweep().catch((error) => app.log.error(`overdue sweep: ${(error as Error).message}`)),
-    everyMs,
-  ).unref();
+  // One sweep at a time in a process (a slow one must not overlap the next); across replicas every
+  // step is a compare-and-set, so two sweeps finish an attempt once.
+  let sweeping = false;
+  const run = () => {
+    if (sweeping) return;
+    sweeping = true;
+    sweep()
+      .catch((error) => app.log.error(`sweep: ${(error as Error).message}`))
+      .finally(() => {
+        sweeping = false;
+      });
+  };
+  setImmediate(run);
+  return setInterval(run, everyMs).unref();
 }
 
 /** Probot verifies signatures with WEBHOOK_SECRET; its development default ("development") must never reach production. */

@@ -52,7 +52,8 @@ export function createDispatcher(
     enqueue(github, owner, attempts) {
       const entry = pending.get(owner) ?? { github, ids: [] };
       entry.github = github;
-      entry.ids.push(...attempts.map((attempt) => attempt.id));
+      // Enqueued twice (a resume by the sweep while a burst waits here): dispatched once.
+      for (const { id } of attempts) if (!entry.ids.includes(id)) entry.ids.push(id);
       pending.set(owner, entry);
       // Chained: a batch dispatches after the previous one, collecting what arrived meanwhile.
       running = running.then(drain).catch((error) => log.error(`dispatcher: ${(error as Error).message}`));

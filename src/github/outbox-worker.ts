@@ -9,14 +9,8 @@
  * trying again (the check run or repository is gone), so such a write is given up at once.
  */
 import type { OutboxItem, SqlOutbox } from '../store/outbox.js';
-import { splitRepository } from './check-runs.js';
-import {
-  type GitHub,
-  installationClient,
-  type ProbotClient,
-  type RequestWrap,
-  statusOf,
-} from './github-client.js';
+import { statusOf } from './github-client.js';
+import type { InstallationClients } from './installation-clients.js';
 import { sendWrite } from './outbox-writes.js';
 
 /** Prefix of the error of a write given up because GitHub will never accept it. */
@@ -40,9 +34,8 @@ export interface OutboxWorker {
 /** What the worker needs. */
 export interface OutboxWorkerOptions {
   outbox: SqlOutbox;
-  /** The app's JWT-authenticated client, to mint installation tokens and find installations. */
-  appClient: () => Promise<ProbotClient>;
-  wrap?: RequestWrap;
+  /** Installation clients (shared with the sweep). */
+  clients: InstallationClients;
   log: { info: (message: string) => void; warn: (message: string) => void; error: (message: string) => void };
   /** Tries before a write is given up (default 8: about two hours of backing off). */
   maxTries?: number;
@@ -55,7 +48,6 @@ export interface OutboxWorkerOptions {
 
 /** Creates the worker. */
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
-  const installations = new Map<string, number>();
   const maxTries = options.maxTries ?? 8;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const backoffMs =
@@ -64,22 +56,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let running: Promise<void> | undefined;
   let again = false;
 
-  const clientFor = async (repository: string): Promise<GitHub> => {
-    const { owner, repo } = splitRepository(repository);
-    const app = await options.appClient();
-    let id = installations.get(owner.toLowerCase());
-    if (id === undefined) {
-      // After a restart no event has told this process the owner's installation yet.
-      const { data } = await app.request('GET /repos/{owner}/{repo}/installation', { owner, repo });
-      id = (data as { id: number }).id;
-      installations.set(owner.toLowerCase(), id);
-    }
-    return installationClient(app, id, options.wrap);
-  };
-
   const send = async (item: OutboxItem) => {
     try {
-      const next = await sendWrite(await clientFor(item.repository), item);
+      const next = await sendWrite(await options.clients.clientFor(item.repository), item);
       if (next.length > 0) await options.outbox.put(next);
       await options.outbox.done(item, now());
     } catch (error) {
@@ -118,7 +97,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   return {
     remember(owner, installationId) {
-      if (installationId) installations.set(owner.toLowerCase(), installationId);
+      options.clients.remember(owner, installationId);
     },
     kick() {
       if (stopped) return;

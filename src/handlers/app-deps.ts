@@ -2,6 +2,7 @@
 import type { CourseCache } from '../course/course-cache.js';
 import type { Dispatcher } from '../github/dispatcher.js';
 import type { RequestWrap } from '../github/github-client.js';
+import type { InstallationClients } from '../github/installation-clients.js';
 import type { OutboxWorker } from '../github/outbox-worker.js';
 import type { Ledger } from '../store/ledger-types.js';
 import type { BackgroundTasks } from './background-tasks.js';
@@ -13,6 +14,8 @@ export interface AppDeps {
   dispatcher: Dispatcher;
   /** Sends the ledger's outbox of GitHub writes (completions, comments). */
   publisher: OutboxWorker;
+  /** Installation clients for work no webhook carries (the outbox, the sweep). */
+  clients: InstallationClients;
   /** The write scheduler's request hook, put on every client the handlers use. */
   wrap?: RequestWrap;
   /** The app's environment (grader repository and workflow names, see github/grader-workflow.ts). */

@@ -10,10 +10,10 @@ import {
   downloadArtifactZip,
   listRunArtifacts,
 } from '../github/fetch-results-artifact.js';
-import { installationClient } from '../github/github-client.js';
+import { type GitHub, installationClient } from '../github/github-client.js';
 import { attemptNonce, graderWorkflow, nonceFromRunName } from '../github/grader-workflow.js';
 import type { Attempt } from '../store/ledger-types.js';
-import type { AppDeps } from './app-deps.js';
+import type { AppDeps, Log } from './app-deps.js';
 import { collectAttempt } from './collect-results.js';
 
 /** Handles one workflow_run.completed event. */
@@ -28,25 +28,70 @@ export async function onWorkflowRunCompleted(
     context.log.info(`${owner}/${repo}: run ${run.id} is not in the grader repository; ignored`);
     return;
   }
-  const byRun = await deps.ledger.findByWorkflowRun(run.id);
-  const nonce = nonceFromRunName(run.display_title ?? run.name);
-  const byNonce =
-    byRun.length === 0 && nonce ? await deps.ledger.findByNonce(attemptNonce(nonce, 0)) : undefined;
-  if (byRun.length === 0 && !byNonce) {
+  const completed = {
+    owner,
+    repo,
+    id: run.id,
+    conclusion: run.conclusion,
+    title: run.display_title ?? run.name,
+  };
+  const found = await findRunAttempts(deps, completed);
+  if (!found) {
     context.log.info(`${owner}/${repo}: run ${run.id} was not dispatched by mlgrade; ignored`);
     return;
   }
   const github = await installationClient(context.octokit, context.payload.installation?.id, deps.wrap);
+  deps.publisher.remember(owner, context.payload.installation?.id);
+  await collectRun(deps, github, completed, found, context.log);
+}
+
+/** A completed grader run, as the event or a poll of the run gives it. */
+export interface FinishedRun {
+  owner: string;
+  repo: string;
+  id: number;
+  conclusion: string | null;
+  /** The run's display title (its run-name, which carries the nonce). */
+  title: string | null | undefined;
+}
+
+/** The attempts a run answers: by run id, else by the nonce in its run-name; undefined when none. */
+export async function findRunAttempts(
+  deps: AppDeps,
+  run: FinishedRun,
+): Promise<{ byRun: Attempt[]; byNonce?: Attempt; nonce?: string } | undefined> {
+  const byRun = await deps.ledger.findByWorkflowRun(run.id);
+  if (byRun.length > 0) return { byRun };
+  const nonce = nonceFromRunName(run.title ?? '');
+  const byNonce = nonce ? await deps.ledger.findByNonce(attemptNonce(nonce, 0)) : undefined;
+  return byNonce && nonce ? { byRun, byNonce, nonce } : undefined;
+}
+
+/**
+ * Collects every open attempt a completed run answers. One attempt whose results cannot be fetched
+ * does not keep the others from theirs; the failures are thrown together at the end.
+ */
+export async function collectRun(
+  deps: AppDeps,
+  github: GitHub,
+  run: FinishedRun,
+  found: { byRun: Attempt[]; byNonce?: Attempt; nonce?: string },
+  log: Log,
+): Promise<void> {
+  const { owner, repo } = run;
   const artifacts = await listRunArtifacts(github, owner, repo, run.id);
-  const attempts = byRun.length > 0 ? byRun : await attemptsOfNonce(deps, artifacts.keys(), nonce!, byNonce!);
+  const attempts =
+    found.byRun.length > 0
+      ? found.byRun
+      : await attemptsOfNonce(deps, artifacts.keys(), found.nonce!, found.byNonce!);
   const open = attempts.filter((attempt) => attempt.state === 'dispatched' || attempt.state === 'running');
   if (open.length === 0) {
-    context.log.info(`${owner}/${repo}: run ${run.id} answers no open attempt (already collected?)`);
+    log.info(`${owner}/${repo}: run ${run.id} answers no open attempt (already collected?)`);
     return;
   }
   const { loaded } = await deps.courses.get(github, owner);
   if (!loaded.config) {
-    context.log.warn(`${owner}: course config has errors; results of run ${run.id} stay uncollected`);
+    log.warn(`${owner}: course config has errors; results of run ${run.id} stay uncollected`);
     return;
   }
   const batchArtifact = artifacts.get(BATCH_ARTIFACT);
@@ -67,8 +112,6 @@ export async function onWorkflowRunCompleted(
       },
     },
   };
-  deps.publisher.remember(owner, context.payload.installation?.id);
-  // One attempt whose results cannot be fetched must not keep the run's other attempts from theirs.
   const failures: string[] = [];
   for (const attempt of open) {
     try {
@@ -76,7 +119,7 @@ export async function onWorkflowRunCompleted(
         attempt.workflowRunId === run.id
           ? attempt
           : await deps.ledger.updateAttempt(attempt.id, { workflowRunId: run.id });
-      await collectAttempt(deps, github, completed, current, loaded.config, context.log);
+      await collectAttempt(deps, github, completed, current, loaded.config, log);
     } catch (error) {
       failures.push(`${attempt.repository} attempt ${attempt.id}: ${(error as Error).message}`);
     } finally {
@@ -85,7 +128,7 @@ export async function onWorkflowRunCompleted(
   }
   if (failures.length > 0) {
     // Failing the delivery shows it as failed in the app's settings, where a redelivery collects
-    // the attempts still open (the others are finished and skipped).
+    // the attempts still open (the others are finished and skipped); the sweep's poll does too.
     throw new Error(
       `run ${run.id}: ${failures.length} of ${open.length} attempt(s) not collected: ${failures.join('; ')}`,
     );

@@ -205,6 +205,11 @@ export interface Ledger {
   findByCheckRun(checkRunId: number): Promise<Attempt | undefined>;
   /** Attempts still queued/dispatched after queuedMs, or running after runningMs, as of now. */
   listOverdue(now: Date, limits: { queuedMs: number; runningMs: number }): Promise<Attempt[]>;
+  /**
+   * Dispatched or running attempts with a known grader run, dispatched before `dispatchedBefore`,
+   * oldest first: the sweep asks GitHub whether their run finished (a `workflow_run` delivery can be lost).
+   */
+  listAwaitingResults(dispatchedBefore: Date, limit?: number): Promise<Attempt[]>;
   /** Queued attempts, oldest first (for batching). */
   listPending(limit?: number): Promise<Attempt[]>;
   /** Stores (or replaces) the results and score of an attempt. */

@@ -214,6 +214,15 @@ export class SqlLedger implements Ledger {
     );
   }
 
+  listAwaitingResults(dispatchedBefore: Date, limit = 200): Promise<Attempt[]> {
+    return this.many(
+      `SELECT * FROM attempts WHERE state IN ('dispatched', 'running') AND workflow_run_id IS NOT NULL
+         AND COALESCE(dispatched_at, created_at) <= $1
+       ORDER BY seq LIMIT $2`,
+      [dispatchedBefore, limit],
+    );
+  }
+
   listPending(limit = 100): Promise<Attempt[]> {
     return this.many(`SELECT * FROM attempts WHERE state = 'queued' ORDER BY seq LIMIT $1`, [limit]);
   }

@@ -9,6 +9,7 @@ import { strToU8, zipSync } from 'fflate';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mainBatch } from '../../action/batch.js';
+import { InstallationClients } from '../../src/github/installation-clients.js';
 import { createOutboxWorker } from '../../src/github/outbox-worker.js';
 import { resultsKey } from '../../src/results/results-signature.js';
 import type { Attempt, Ledger } from '../../src/store/ledger-types.js';
@@ -213,7 +214,7 @@ describe('workflow_run.completed for a batch run', () => {
       .reply(200, { pull_requests: [] });
     const later = createOutboxWorker({
       outbox: app.ledger.outbox,
-      appClient: async () => (await app.probot.auth()) as never,
+      clients: new InstallationClients(async () => (await app.probot.auth()) as never),
       log: { info: () => {}, warn: () => {}, error: () => {} },
       now: () => new Date(Date.now() + 3_600_000),
     });
