@@ -203,6 +203,10 @@ function startSweeping(app: Probot, deps: AppDeps, everyMs: number): NodeJS.Time
     const revived = await deps.ledger.outbox.reviveGivenUp(new Date(Date.now() - 60 * 60_000));
     if (revived > 0) app.log.warn(`outbox: trying ${revived} given-up write(s) again`);
     deps.publisher.kick();
+    // GitHub lets deliveries be redelivered for a few days; sent writes only serve support for a while.
+    const monthAgo = new Date(Date.now() - 30 * 86_400_000);
+    await deps.ledger.pruneDeliveries(monthAgo);
+    await deps.ledger.outbox.pruneDone(monthAgo);
   };
   // One sweep at a time in a process (a slow one must not overlap the next); across replicas every
   // step is a compare-and-set, so two sweeps finish an attempt once.

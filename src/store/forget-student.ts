@@ -88,20 +88,11 @@ async function findScope(db: SqlQuery, target: ForgetTarget): Promise<Scope> {
 }
 
 async function run(db: SqlQuery, target: ForgetTarget, scope: Scope, mode: 'count' | 'delete') {
-  const outbox = await db.query<{ exists: boolean }>(`SELECT to_regclass('outbox') IS NOT NULL AS exists`);
   const byAttempt = [scope.attemptIds];
   const byRepository = [scope.repositories, scope.assignmentIds];
   const statements: [keyof ForgetCounts, string, string, unknown[]][] = [
-    ...(outbox[0]?.exists
-      ? [
-          ['queuedWrites', 'outbox', 'attempt_id = ANY($1::text[])', byAttempt] as [
-            keyof ForgetCounts,
-            string,
-            string,
-            unknown[],
-          ],
-        ]
-      : []),
+    // GitHub writes not yet made (or kept after they were) carry the student's results.
+    ['queuedWrites', 'outbox', 'attempt_id = ANY($1::text[])', byAttempt],
     ['results', 'attempt_results', 'attempt_id = ANY($1::text[])', byAttempt],
     [
       'scoreEvents',

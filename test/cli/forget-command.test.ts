@@ -42,6 +42,23 @@ beforeAll(async () => {
       { assignmentId: 'm1', student: 'di', state: 'sent', newGrade: '25' },
       { assignmentId: 'm1', student: 'ada', state: 'sent', newGrade: '100' },
     ]);
+    // A check-run completion each for di and ada still waiting in the outbox (they carry results).
+    const m1 = (await ledger.listAssignmentResults('m1')).filter(
+      (row) => row.attempt.courseId === 'intro-ml',
+    );
+    for (const login of ['di', 'ada']) {
+      const attempt = m1.find((row) => row.attempt.studentLogin === login)!.attempt;
+      await ledger.outbox.put([
+        {
+          key: `check_run:${attempt.repository}:${login}`,
+          kind: 'check_run',
+          repository: attempt.repository,
+          attemptId: attempt.id,
+          payload: { summary: `${login}'s results` },
+          priority: 10,
+        },
+      ]);
+    }
   } finally {
     await ledger.close();
   }
@@ -58,6 +75,7 @@ async function tableCounts() {
       manualScores: await one('SELECT count(*) AS n FROM manual_scores'),
       scoreEvents: await one('SELECT count(*) AS n FROM manual_score_events'),
       lmsGrades: await one('SELECT count(*) AS n FROM lms_sync_grades'),
+      outbox: await one('SELECT count(*) AS n FROM outbox'),
       diIntro: await one(
         "SELECT count(*) AS n FROM attempts WHERE student_login = 'di' AND course_id = 'intro-ml'",
       ),
@@ -83,6 +101,7 @@ describe('mlgrade forget', () => {
       manualScores: 5,
       scoreEvents: 5,
       lmsGrades: 2,
+      outbox: 2,
     });
     const { code, stdout } = await runCli(['forget', 'DI', '--config', configFile, '--ledger', ledgerDir]);
     expect(code).toBe(0);
@@ -92,6 +111,7 @@ describe('mlgrade forget', () => {
     expect(stdout).toMatch(/^manual scores\s+2$/m);
     expect(stdout).toMatch(/^manual-score history rows\s+2$/m);
     expect(stdout).toMatch(/^LMS sync grades\s+1$/m);
+    expect(stdout).toMatch(/^queued GitHub writes\s+1$/m);
     expect(stdout).toContain('Nothing was deleted: run again with --yes');
     expect(await tableCounts()).toEqual(before);
   });
@@ -108,13 +128,14 @@ describe('mlgrade forget', () => {
       '--yes',
     ]);
     expect(code).toBe(0);
-    expect(stdout).toContain('Deleted 11 rows in one transaction');
+    expect(stdout).toContain('Deleted 12 rows in one transaction');
     expect(await tableCounts()).toEqual({
       attempts: before.attempts - 3,
       results: before.results - 3,
       manualScores: before.manualScores - 2,
       scoreEvents: before.scoreEvents - 2,
       lmsGrades: before.lmsGrades - 1,
+      outbox: before.outbox - 1,
       diIntro: 0,
       diOther: 1, // another course: not touched
       diRepositories: 0,

@@ -92,6 +92,22 @@ describe.each(backends().map((make) => [make().name, make] as const))('outbox (%
     }
   });
 
+  it('prunes rows done before a cutoff, never pending ones', async () => {
+    clock += 1e9;
+    await ledger.outbox.pruneDone(later(0)); // the rows earlier tests finished
+    const sent = write();
+    const waiting = write();
+    await ledger.outbox.put([sent]);
+    const [item] = await ledger.outbox.claim(10, 60_000, later(1));
+    await ledger.outbox.done(item!, later(2));
+    await ledger.outbox.put([waiting]);
+    expect(await ledger.outbox.pruneDone(later(2))).toBe(0); // done exactly at the cutoff: kept
+    expect(await ledger.outbox.pruneDone(later(3))).toBe(1);
+    const [left] = await ledger.outbox.claim(10, 60_000, later(4));
+    expect(left?.key).toBe(waiting.key);
+    await ledger.outbox.done(left!, later(5));
+  });
+
   it('backs off a failed write, gives it up visibly, and revives it later with its tries reset', async () => {
     clock += 1e9;
     const before = await ledger.outbox.counts();
