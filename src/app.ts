@@ -67,7 +67,7 @@ export function createMlgradeApp(
   return async (app: Probot, probotOptions?: ApplicationFunctionOptions) => {
     requireWebhookSecret(env);
     const ledger = options.ledger ?? (await openDefaultLedger(env));
-    const scheduler = options.wrap ? undefined : schedulerFor(app);
+    const scheduler = options.wrap ? undefined : schedulerFor(app, env);
     const wrap: RequestWrap =
       options.wrap ?? ((request, requestOptions) => scheduler!.wrap(request, requestOptions));
     const clients = new InstallationClients(async () => (await app.auth()) as unknown as ProbotClient, wrap);
@@ -233,8 +233,18 @@ function requireWebhookSecret(env: NodeJS.ProcessEnv): void {
 }
 
 /** One write scheduler for every installation client: one window, one pause when GitHub says wait. */
-function schedulerFor(app: Probot): WriteScheduler {
+/**
+ * The process's write scheduler. `MLGRADE_GITHUB_WRITES_PER_MINUTE` (default 80) lowers or raises the
+ * budget (a GitHub Enterprise Server with other limits); `MLGRADE_GITHUB_WRITE_WINDOW_SECONDS`
+ * (default 60) shortens the window, for load tests that scale time.
+ */
+function schedulerFor(app: Probot, env: NodeJS.ProcessEnv): WriteScheduler {
+  const positive = (value: string | undefined) => (Number(value) > 0 ? Number(value) : undefined);
+  const writesPerMinute = positive(env.MLGRADE_GITHUB_WRITES_PER_MINUTE);
+  const windowSeconds = positive(env.MLGRADE_GITHUB_WRITE_WINDOW_SECONDS);
   return createWriteScheduler({
+    ...(writesPerMinute ? { writesPerMinute } : {}),
+    ...(windowSeconds ? { windowMs: windowSeconds * 1000 } : {}),
     onWait: ({ reason, ms, method, url }) =>
       app.log.info(`waiting ${ms} ms (${reason}) before ${method} ${url}`),
   });

@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { zipSync } from 'fflate';
+import { strToU8, zipSync } from 'fflate';
+import { signResults } from '../../src/results/results-signature.js';
 
 /** One request the fake served; `ms` is the fake's own time handling it. */
 export interface LoggedRequest {
@@ -34,8 +35,26 @@ export interface FakeOptions {
   webhookUrl?: string;
   /** The open PR whose head is every pushed commit. */
   pullRequest: number;
-  /** Run dispatched workflows (default true); the latency bench turns it off. */
-  runner?: boolean;
+  /**
+   * Run dispatched workflows (default true); the latency bench turns it off. `fast` answers each job
+   * with `fastResults` (a results file the real action wrote once) rewritten for the job's attempt
+   * and signed with the dispatch's key, as a runner that grades instantly would.
+   */
+  runner?: boolean | 'fast';
+  fastResults?: string;
+  /** Injected failures, drawn from a seeded generator so a run can be repeated. */
+  faults?: {
+    /** Share of check-run POSTs answered 502 after the check run was created. */
+    createAfter5xx?: number;
+    /** Share of check-run PATCHes answered 502 without applying them. */
+    update5xx?: number;
+    seed?: number;
+  };
+  /**
+   * GitHub's secondary limit on content-creating requests, scaled: a write beyond `perWindow` in any
+   * `windowMs` is a violation, answered 403 with retry-after as GitHub does.
+   */
+  writeLimit?: { perWindow: number; windowMs: number };
 }
 
 /** The fake's state, readable by tests. */
@@ -43,9 +62,13 @@ export interface GitHubFake {
   url: string;
   log: LoggedRequest[];
   checkRuns: Map<number, Record<string, unknown>>;
-  comments: Map<number, { issue: number; body: string }>;
+  comments: Map<number, { issue: number; repository?: string; body: string }>;
   /** Output of grading steps that failed. */
   runnerErrors: string[];
+  /** Writes over `writeLimit` (each answered 403). */
+  violations: number;
+  /** Faults injected, by kind. */
+  injected: { createAfter5xx: number; update5xx: number };
   options: FakeOptions;
   /** Resolves with the first request matching `predicate` (already logged or future). */
   waitFor(predicate: (request: LoggedRequest) => boolean, timeoutMs: number): Promise<LoggedRequest>;
@@ -68,14 +91,19 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
   const fake = {
     log,
     checkRuns: new Map<number, Record<string, unknown>>(),
-    comments: new Map<number, { issue: number; body: string }>(),
+    comments: new Map<number, { issue: number; repository?: string; body: string }>(),
     runnerErrors: [] as string[],
+    violations: 0,
+    injected: { createAfter5xx: 0, update5xx: 0 },
     options,
     // url, waitFor, sendWebhook and close are set below, once the server listens.
   } as unknown as GitHubFake;
   const json = (res: ServerResponse, status: number, data: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(data));
   const pulls = [{ number: options.pullRequest }];
+  const random = seeded(options.faults?.seed ?? 1);
+  const fails = (share: number | undefined) => share !== undefined && random() < share;
+  const writeTimes: number[] = [];
 
   const routes: [string, RegExp, Handler][] = [
     [
@@ -93,9 +121,13 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
     [
       'POST',
       /^\/api\/v3\/repos\/([^/]+\/[^/]+)\/check-runs$/,
-      (_m, body, res) => {
+      (m, body, res) => {
         const id = state.nextId++;
-        fake.checkRuns.set(id, { ...(body as object) });
+        fake.checkRuns.set(id, { ...(body as object), repository: m[1] });
+        if (fails(options.faults?.createAfter5xx)) {
+          fake.injected.createAfter5xx += 1;
+          return json(res, 502, { message: 'Bad Gateway' });
+        }
         json(res, 201, { id, pull_requests: pulls });
       },
     ],
@@ -104,8 +136,22 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
       /^\/api\/v3\/repos\/([^/]+\/[^/]+)\/check-runs\/(\d+)$/,
       (m, body, res) => {
         const id = Number(m[2]);
+        if (fails(options.faults?.update5xx)) {
+          fake.injected.update5xx += 1;
+          return json(res, 502, { message: 'Bad Gateway' });
+        }
         fake.checkRuns.set(id, { ...fake.checkRuns.get(id), ...(body as object) });
         json(res, 200, { id, pull_requests: pulls });
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/v3\/repos\/([^/]+\/[^/]+)\/commits\/([0-9a-f]{40})\/check-runs$/,
+      (m, _b, res) => {
+        const runs = [...fake.checkRuns]
+          .filter(([, run]) => run.repository === m[1] && run.head_sha === m[2])
+          .map(([id, run]) => ({ id, ...run }));
+        json(res, 200, { total_count: runs.length, check_runs: runs });
       },
     ],
     [
@@ -151,22 +197,26 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
     ],
     [
       'GET',
-      /^\/api\/v3\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/,
+      /^\/api\/v3\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/,
       (m, _b, res) =>
         json(
           res,
           200,
           [...fake.comments]
-            .filter(([, c]) => c.issue === Number(m[1]))
+            .filter(([, c]) => c.issue === Number(m[2]) && (c.repository ?? m[1]) === m[1])
             .map(([id, c]) => ({ id, body: c.body })),
         ),
     ],
     [
       'POST',
-      /^\/api\/v3\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/,
+      /^\/api\/v3\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/,
       (m, body, res) => {
         const id = state.nextId++;
-        fake.comments.set(id, { issue: Number(m[1]), body: (body as { body: string }).body });
+        fake.comments.set(id, {
+          issue: Number(m[2]),
+          repository: m[1],
+          body: (body as { body: string }).body,
+        });
         json(res, 201, { id });
       },
     ],
@@ -191,7 +241,13 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
     const body = text ? (JSON.parse(text) as unknown) : undefined;
     const url = decodeURIComponent((req.url ?? '').split('?')[0]!);
     const route = routes.find(([method, pattern]) => method === req.method && pattern.test(url));
-    if (route) await route[2](route[1].exec(url)!, body, res);
+    if (overLimit(req.method ?? 'GET', url)) {
+      fake.violations += 1;
+      const retryAfter = Math.ceil((options.writeLimit?.windowMs ?? 60_000) / 1000);
+      res
+        .writeHead(403, { 'content-type': 'application/json', 'retry-after': String(retryAfter) })
+        .end(JSON.stringify({ message: 'You have exceeded a secondary rate limit.' }));
+    } else if (route) await route[2](route[1].exec(url)!, body, res);
     else json(res, 404, { message: `fake GitHub has no ${req.method} ${url}` });
     const entry = {
       arrived: started,
@@ -206,6 +262,19 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve(entry);
     }
+  }
+  /**
+   * A content-creating request past the scaled secondary limit. The window is counted 5% short: a
+   * request's time on the wire makes the fake see it a little after the app's scheduler started it.
+   */
+  function overLimit(method: string, url: string): boolean {
+    const limit = options.writeLimit;
+    if (!limit || method === 'GET' || method === 'HEAD' || url.includes('/access_tokens')) return false;
+    const now = performance.now();
+    while (writeTimes.length > 0 && writeTimes[0]! <= now - limit.windowMs * 0.95) writeTimes.shift();
+    if (writeTimes.length >= limit.perWindow) return true;
+    writeTimes.push(now);
+    return false;
   }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -271,34 +340,33 @@ async function runWorkflow(
   const artifacts: unknown[] = [];
   let conclusion = 'success';
   for (const job of matrix) {
-    const workspace = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-runner-'));
-    try {
-      // The runner creates the step's summary and output files before the step starts.
-      await writeFile(path.join(workspace, 'summary.md'), '');
-      await writeFile(path.join(workspace, 'output.txt'), '');
-      await run(process.execPath, [path.join(root, 'dist', 'index.cjs')], {
-        cwd: workspace,
-        env: {
-          PATH: process.env.PATH ?? '',
-          GITHUB_STEP_SUMMARY: path.join(workspace, 'summary.md'),
-          GITHUB_OUTPUT: path.join(workspace, 'output.txt'),
-          INPUT_CONFIG: path.join(root, 'examples', 'course', 'mlgrade.yml'),
-          INPUT_SUBMISSION: path.join(root, 'examples', 'submissions', 'm4-passing'),
-          INPUT_DATA: path.join(root, 'examples', 'hidden-data'),
-          INPUT_ASSIGNMENT: job.assignment,
-          'INPUT_ATTEMPT-ID': job.attempt,
-          INPUT_REPOSITORY: job.repository,
-          INPUT_SHA: job.sha,
-          INPUT_RESULTS: 'mlgrade-results.json',
-          'INPUT_RESULTS-KEY': dispatch.body.inputs.results_key,
-        },
-        timeout: 60_000,
-      });
-      // The template's upload step: the results and their signature.
+    if (fake.options.runner === 'fast' && fake.options.fastResults) {
+      const results = JSON.parse(fake.options.fastResults) as { submission: Record<string, string> };
+      results.submission = {
+        ...results.submission,
+        repository: job.repository,
+        sha: job.sha,
+        attemptId: job.attempt,
+      };
+      const text = `${JSON.stringify(results, null, 2)}\n`;
       const zip = zipSync({
-        'mlgrade-results.json': await readFile(path.join(workspace, 'mlgrade-results.json')),
-        'mlgrade-results.json.sig': await readFile(path.join(workspace, 'mlgrade-results.json.sig')),
+        'mlgrade-results.json': strToU8(text),
+        'mlgrade-results.json.sig': strToU8(signResults(dispatch.body.inputs.results_key, text)),
       });
+      const id = state.nextId++;
+      state.artifacts.set(id, zip);
+      artifacts.push({
+        id,
+        name: `mlgrade-results-${job.attempt}`,
+        size_in_bytes: zip.length,
+        expired: false,
+      });
+      continue;
+    }
+    try {
+      const { results, signature } = await runActionJob(root, job, dispatch.body.inputs.results_key);
+      // The template's upload step: the results and their signature.
+      const zip = zipSync({ 'mlgrade-results.json': results, 'mlgrade-results.json.sig': signature });
       const id = state.nextId++;
       state.artifacts.set(id, zip);
       artifacts.push({
@@ -311,8 +379,6 @@ async function runWorkflow(
       // A failed grading step: the run fails without that artifact, as on GitHub.
       conclusion = 'failure';
       fake.runnerErrors.push(String((error as { stdout?: string }).stdout ?? error));
-    } finally {
-      await rm(workspace, { recursive: true, force: true });
     }
   }
   state.runs.set(dispatch.id, { artifacts });
@@ -336,4 +402,54 @@ async function runWorkflow(
     installation: { id: 42 },
     sender: { login: 'mlgrade[bot]', id: 1 },
   });
+}
+
+/** A small seeded generator (mulberry32): the same faults on every run of a seed. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One matrix job as the runner runs it: the bundled action on the passing M4 example; its output files. */
+export async function runActionJob(
+  root: string,
+  job: { attempt: string; repository: string; sha: string; assignment: string },
+  resultsKey: string,
+): Promise<{ results: Uint8Array; signature: Uint8Array }> {
+  const workspace = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-runner-'));
+  try {
+    // The runner creates the step's summary and output files before the step starts.
+    await writeFile(path.join(workspace, 'summary.md'), '');
+    await writeFile(path.join(workspace, 'output.txt'), '');
+    await run(process.execPath, [path.join(root, 'dist', 'index.cjs')], {
+      cwd: workspace,
+      env: {
+        PATH: process.env.PATH ?? '',
+        GITHUB_STEP_SUMMARY: path.join(workspace, 'summary.md'),
+        GITHUB_OUTPUT: path.join(workspace, 'output.txt'),
+        INPUT_CONFIG: path.join(root, 'examples', 'course', 'mlgrade.yml'),
+        INPUT_SUBMISSION: path.join(root, 'examples', 'submissions', 'm4-passing'),
+        INPUT_DATA: path.join(root, 'examples', 'hidden-data'),
+        INPUT_ASSIGNMENT: job.assignment,
+        'INPUT_ATTEMPT-ID': job.attempt,
+        INPUT_REPOSITORY: job.repository,
+        INPUT_SHA: job.sha,
+        INPUT_RESULTS: 'mlgrade-results.json',
+        'INPUT_RESULTS-KEY': resultsKey,
+      },
+      timeout: 60_000,
+    });
+    return {
+      results: await readFile(path.join(workspace, 'mlgrade-results.json')),
+      signature: await readFile(path.join(workspace, 'mlgrade-results.json.sig')),
+    };
+  } finally {
+    await rm(workspace, { recursive: true, force: true });
+  }
 }

@@ -1,0 +1,157 @@
+/**
+ * The night before the deadline, reduced to run in `npm test`: the real app process against the
+ * GitHub fake on 127.0.0.1, which enforces the write limit (scaled: 20 writes per 2 s instead of 80
+ * per minute, the app's scheduler scaled the same way), answers 5% of check-run POSTs with a 502
+ * after creating the check run and 5% of completions with a 502, and grades instantly (the results
+ * of one real grading, rewritten and signed per attempt). 40 pushes from 30 students, 10 of whom push
+ * twice while their first push is still queued.
+ *
+ * Invariants: every student's newest push is graded (a completed check run on it, successful),
+ * no commit has two check runs, no check run is left queued or in progress, each repository has one
+ * PR comment, and no write broke the limit.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppProcess, startAppProcess } from './app-process.js';
+import { type GitHubFake, runActionJob, startGitHubFake } from './github-fake.js';
+
+const ROOT = path.resolve('.');
+const SECRET = 'burst-webhook-secret';
+const STUDENTS = 30;
+const TWICE = 10;
+const LIMIT = { perWindow: 20, windowMs: 2_000 };
+
+/** A 40-hex sha that names the student and the push. */
+const shaOf = (student: number, push: number) =>
+  `${String(student).padStart(4, '0')}${String(push)}`.padEnd(40, 'a').slice(0, 40);
+
+describe('a burst of pushes, with faults, against the real app', () => {
+  let fake: GitHubFake;
+  let app: AppProcess;
+  beforeAll(async () => {
+    const template = await runActionJob(
+      ROOT,
+      {
+        attempt: 'template',
+        repository: 'ml-course/m4-template',
+        sha: 'f'.repeat(40),
+        assignment: 'milestone-4',
+      },
+      'b'.repeat(64),
+    );
+    fake = await startGitHubFake({
+      root: ROOT,
+      configYaml: readFileSync(path.join(ROOT, 'examples/course/mlgrade.yml'), 'utf8'),
+      webhookSecret: SECRET,
+      pullRequest: 3,
+      runner: 'fast',
+      fastResults: Buffer.from(template.results).toString('utf8'),
+      faults: { createAfter5xx: 0.05, update5xx: 0.05, seed: 20261125 },
+      writeLimit: LIMIT,
+    });
+    app = await startAppProcess(ROOT, fake.url, SECRET, {
+      env: {
+        MLGRADE_GITHUB_WRITES_PER_MINUTE: String(LIMIT.perWindow),
+        MLGRADE_GITHUB_WRITE_WINDOW_SECONDS: String(LIMIT.windowMs / 1000),
+      },
+    });
+    fake.options.webhookUrl = app.webhookUrl;
+  }, 90_000);
+  afterAll(async () => {
+    await app?.stop();
+    await fake?.close();
+  });
+
+  it('grades every student’s newest push exactly once, within the write limit', async () => {
+    const base = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/events/push.json'), 'utf8'));
+    const pushOf = (student: number, push: number) => {
+      const login = `s${student}`;
+      return {
+        ...base,
+        after: shaOf(student, push),
+        repository: {
+          ...base.repository,
+          id: 900_000 + student,
+          name: `m4-${login}`,
+          full_name: `ml-course/m4-${login}`,
+        },
+        sender: { ...base.sender, login, id: 700_000 + student },
+        pusher: { name: login, email: `${login}@example.edu` },
+      };
+    };
+    const started = performance.now();
+    const acks: number[] = [];
+    const send = async (student: number, push: number) => {
+      const sent = performance.now();
+      const status = await fake.sendWebhook('push', pushOf(student, push));
+      acks.push(performance.now() - sent);
+      expect(status, app.output().slice(-4000)).toBe(200);
+    };
+    // The first pushes arrive ten at a time; the second pushes follow while the first are queued.
+    for (let at = 0; at < STUDENTS; at += 10)
+      await Promise.all(Array.from({ length: 10 }, (_, i) => send(at + i, 1)));
+    await Promise.all(Array.from({ length: TWICE }, (_, student) => send(student, 2)));
+
+    const newest = (student: number) => shaOf(student, student < TWICE ? 2 : 1);
+    const graded = () => {
+      const runs = [...fake.checkRuns.values()];
+      return Array.from({ length: STUDENTS }, (_, student) =>
+        runs.some((run) => run.head_sha === newest(student) && run.status === 'completed'),
+      ).filter(Boolean).length;
+    };
+    const open = () => [...fake.checkRuns.values()].filter((run) => run.status !== 'completed').length;
+    const commented = () => new Set([...fake.comments.values()].map((comment) => comment.repository)).size;
+    const deadline = Date.now() + 90_000;
+    while ((graded() < STUDENTS || open() > 0 || commented() < STUDENTS) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    const drainedMs = performance.now() - started;
+
+    const runs = [...fake.checkRuns.values()];
+    const perCommit = new Map<string, number>();
+    for (const run of runs)
+      perCommit.set(String(run.head_sha), (perCommit.get(String(run.head_sha)) ?? 0) + 1);
+    const commentsPerRepository = new Map<string, number>();
+    for (const comment of fake.comments.values())
+      commentsPerRepository.set(
+        String(comment.repository),
+        (commentsPerRepository.get(String(comment.repository)) ?? 0) + 1,
+      );
+    const writes = fake.log.filter(
+      (r) => r.method !== 'GET' && !r.path.includes('/access_tokens') && !r.path.startsWith('/blobs'),
+    ).length;
+    const pushes = STUDENTS + TWICE;
+    const figures = {
+      pushes,
+      studentsGraded: graded(),
+      duplicateCheckRuns: [...perCommit.values()].filter((n) => n > 1).length,
+      leftOpen: open(),
+      duplicateComments: [...commentsPerRepository.values()].filter((n) => n > 1).length,
+      violations: fake.violations,
+      injected: fake.injected,
+      writesPerPush: Number((writes / pushes).toFixed(2)),
+      drainSeconds: Number((drainedMs / 1000).toFixed(1)),
+      ackP99Ms: Math.round([...acks].sort((a, b) => a - b)[Math.ceil(acks.length * 0.99) - 1] ?? 0),
+    };
+    console.log(`burst figures: ${JSON.stringify(figures)}`);
+    const context = `${JSON.stringify(figures)}\n${app.output().slice(-6000)}`;
+
+    expect(figures.studentsGraded, context).toBe(STUDENTS);
+    expect(figures.leftOpen, context).toBe(0);
+    expect(figures.duplicateCheckRuns, context).toBe(0);
+    expect(figures.duplicateComments, context).toBe(0);
+    expect(figures.violations, context).toBe(0);
+    expect(commentsPerRepository.size, context).toBe(STUDENTS);
+    // Every newest push succeeded; every older one was superseded (it was still queued) or graded.
+    for (let student = 0; student < STUDENTS; student++) {
+      const latest = runs.find((run) => run.head_sha === newest(student));
+      expect(latest?.conclusion, context).toBe('success');
+    }
+    for (let student = 0; student < TWICE; student++) {
+      const first = runs.find((run) => run.head_sha === shaOf(student, 1));
+      expect(['neutral', 'success'], context).toContain(first?.conclusion);
+    }
+    // The faults did happen, so the test shows the app riding them out.
+    expect(fake.injected.createAfter5xx + fake.injected.update5xx).toBeGreaterThan(0);
+  }, 150_000);
+});
