@@ -5,9 +5,10 @@
  *   2. match the repository to assignments (none → not a course repository, stop);
  *   3. per assignment: refuse a student-started attempt past the attempt budget (a neutral check
  *      run says so; grading it would let students probe the hidden test set), else record the
- *      attempt (idempotent on repository, sha, assignment), create its queued check run, and
- *      supersede older queued attempts of the same repository and assignment;
- *   4. hand the new attempts to the dispatcher.
+ *      attempt (idempotent on repository, sha, assignment) and supersede older queued attempts of
+ *      the same repository and assignment (their check runs' completions go to the outbox);
+ *   4. after the webhook is answered: create the attempts' queued check runs and hand them to the
+ *      dispatcher.
  */
 
 import type { Assignment } from '../config/schema.js';
@@ -68,7 +69,7 @@ export async function startAttempts(
     log.info(`${repository}: matches no assignment's repository pattern; not a course repository`);
     return [];
   }
-  const created: Attempt[] = [];
+  const recorded: { attempt: Attempt; resuming: boolean }[] = [];
   for (const match of matches) {
     if (await budgetUsed(deps, github, submission, match.assignment)) {
       log.info(`${repository}: ${match.assignment.id} attempt budget used; not graded`);
@@ -105,22 +106,48 @@ export async function startAttempts(
     await deps.ledger.supersedeQueued(repository, match.assignment.id, attempt.id, (old) =>
       closeSuperseded(old, attempt.sha.slice(0, 7)),
     );
-    // Resuming, the failed try may have created the check run: it is found by its external_id.
-    const checkRunId =
-      attempt.checkRunId ?? (await createQueuedCheckRun(github, attempt, { lookFirst: resuming }));
-    const queued = await deps.ledger.updateAttempt(attempt.id, { checkRunId });
-    if (queued.state === 'superseded') {
-      // A newer push superseded this attempt while its check run was being created, so the newer
-      // push's handler saw no check run to close: close it here, or it would stay queued forever.
-      await deps.ledger.outbox.put(closeSuperseded(queued, 'a newer commit'));
-      continue;
-    }
-    created.push(queued);
+    recorded.push({ attempt, resuming });
   }
+  if (recorded.length === 0) return [];
   deps.publisher.remember(submission.owner, submission.installationId);
+  // The webhook is answered now: the attempts are in the ledger. Their check runs wait for the
+  // write scheduler, which in a burst can take longer than GitHub's 10 s for an answer. If this
+  // process dies first, the sweep resumes them (resume-attempts.ts).
+  deps.tasks.run(() => announceAndDispatch(deps, github, submission.owner, recorded, log));
+  return recorded.map(({ attempt }) => attempt);
+}
+
+/**
+ * Creates each recorded attempt's queued check run (finding it by `external_id` when resuming a try
+ * that may have created it), closes one superseded meanwhile, and hands the rest to the dispatcher.
+ * An attempt whose check run cannot be created stays queued for the sweep to resume.
+ */
+async function announceAndDispatch(
+  deps: AppDeps,
+  github: GitHub,
+  owner: string,
+  recorded: { attempt: Attempt; resuming: boolean }[],
+  log: Log,
+): Promise<void> {
+  const queued: Attempt[] = [];
+  for (const { attempt, resuming } of recorded) {
+    try {
+      const checkRunId =
+        attempt.checkRunId ?? (await createQueuedCheckRun(github, attempt, { lookFirst: resuming }));
+      const current = await deps.ledger.updateAttempt(attempt.id, { checkRunId });
+      if (current.state === 'superseded') {
+        // A newer push superseded this attempt while its check run was being created, so the newer
+        // push's handler saw no check run to close: close it here, or it would stay queued forever.
+        await deps.ledger.outbox.put(closeSuperseded(current, 'a newer commit'));
+      } else queued.push(current);
+    } catch (error) {
+      log.error(
+        `${attempt.repository} attempt ${attempt.id}: check run not created (${(error as Error).message}); the sweep resumes it`,
+      );
+    }
+  }
+  if (queued.length > 0) deps.dispatcher.enqueue(github, owner, queued);
   deps.publisher.kick();
-  if (created.length > 0) deps.dispatcher.enqueue(github, submission.owner, created);
-  return created;
 }
 
 /** Triggers an instructor or the app starts (Regrade, Retry after a timeout): never held to the budget. */

@@ -1,7 +1,6 @@
 /**
- * A push whose handling failed half-way (GitHub answered 500 to the check-run POST) and that an
- * instructor redelivers from the app's settings. Before, the delivery was recorded as seen before
- * the work, so the redelivery was ignored and the attempt stayed queued without a check run.
+ * Pushes whose handling did not finish. Before, a delivery was recorded as seen before its work, so
+ * a redelivery was ignored and the attempt stayed queued without a check run.
  */
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -17,7 +16,7 @@ import {
   useAppHarness,
 } from '../app/app-harness.js';
 
-describe('a redelivered push whose first handling failed', () => {
+describe('a push whose handling did not finish', () => {
   const harness = useAppHarness();
   let app: Harness;
   let ledger: Ledger;
@@ -26,29 +25,47 @@ describe('a redelivered push whose first handling failed', () => {
     ledger = harness.ledger();
   });
 
-  it('is handled again: the attempt gets its check run (found, not duplicated) and is dispatched', async () => {
+  it('is answered once recorded; a failed check-run POST leaves the attempt queued for the sweep, not lost', async () => {
     const sha = randomSha();
-    const push = { ...fixture<Record<string, unknown>>('push'), after: sha };
-    const id = crypto.randomUUID();
     mockToken();
     mockConfig();
     nock(API).post('/repos/ml-course/m4-alice/check-runs').reply(500, { message: 'Server Error' });
-    await expect(deliver(app, 'push', push, id)).rejects.toThrow(/Server Error/);
-    const [stuck] = (await ledger.listPending()).filter((attempt) => attempt.sha === sha);
-    expect(stuck).toMatchObject({ state: 'queued', checkRunId: null, deliveryId: id });
+    await deliver(app, 'push', { ...fixture<Record<string, unknown>>('push'), after: sha });
+    const [waiting] = (await ledger.listPending()).filter((attempt) => attempt.sha === sha);
+    expect(waiting).toMatchObject({ state: 'queued', checkRunId: null });
+  });
 
-    // The redelivery (same delivery id; the course config is cached). The 500 did create the check
-    // run this time: it is found by its external_id.
+  it('is handled again when redelivered after its process died: the attempt resumes, its check run found, not duplicated', async () => {
+    const sha = randomSha();
+    const push = { ...fixture<Record<string, unknown>>('push'), after: sha };
+    const id = crypto.randomUUID();
+    // What the dead process left: the delivery begun 10 minutes ago, never finished, and its attempt
+    // recorded; its check-run POST reached GitHub, its answer never came back.
+    expect(await ledger.recordDelivery(id, 'push', new Date(Date.now() - 10 * 60_000))).toBe(true);
+    const { attempt } = await ledger.createAttempt({
+      courseId: 'ml-systems-demo',
+      assignmentId: 'milestone-4',
+      repository: 'ml-course/m4-alice',
+      repositoryId: 810001,
+      studentId: 583231,
+      studentLogin: 'alice',
+      sha,
+      trigger: 'push',
+      deliveryId: id,
+    });
+
+    mockToken();
+    mockConfig();
     nock(API)
       .get(`/repos/ml-course/m4-alice/commits/${sha}/check-runs`)
       .query(true)
-      .reply(200, { total_count: 1, check_runs: [{ id: 4400777, external_id: stuck!.id }] });
+      .reply(200, { total_count: 1, check_runs: [{ id: 4400777, external_id: attempt.id }] });
     nock(API)
       .post('/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches')
       .reply(200, { workflow_run_id: 30433777 });
     await deliver(app, 'push', push, id);
 
-    expect(await ledger.getAttempt(stuck!.id)).toMatchObject({
+    expect(await ledger.getAttempt(attempt.id)).toMatchObject({
       state: 'dispatched',
       checkRunId: 4400777,
       workflowRunId: 30433777,
