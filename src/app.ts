@@ -71,7 +71,13 @@ export function createMlgradeApp(
     const wrap: RequestWrap =
       options.wrap ?? ((request, requestOptions) => scheduler!.wrap(request, requestOptions));
     const clients = new InstallationClients(async () => (await app.auth()) as unknown as ProbotClient, wrap);
-    const publisher = createOutboxWorker({ outbox: ledger.outbox, clients, log: app.log });
+    const leaseSeconds = Number(env.MLGRADE_OUTBOX_LEASE_SECONDS);
+    const publisher = createOutboxWorker({
+      outbox: ledger.outbox,
+      clients,
+      log: app.log,
+      ...(leaseSeconds > 0 ? { leaseMs: leaseSeconds * 1000 } : {}),
+    });
     const deps: AppDeps = {
       ledger,
       courses: new CourseCache(undefined, env),
@@ -155,7 +161,9 @@ export function createMlgradeApp(
       registry: metrics.registry,
     });
     const sweep =
-      options.sweepEveryMs !== 0 ? startSweeping(app, deps, options.sweepEveryMs ?? 60_000) : undefined;
+      options.sweepEveryMs !== 0
+        ? startSweeping(app, deps, options.sweepEveryMs ?? sweepEveryMs(env))
+        : undefined;
     onReady?.(deps);
     options.onRunning?.({ deps, deliveries, stopTimers: () => clearInterval(sweep), log: app.log });
   };
@@ -222,6 +230,12 @@ function startSweeping(app: Probot, deps: AppDeps, everyMs: number): NodeJS.Time
   };
   setImmediate(run);
   return setInterval(run, everyMs).unref();
+}
+
+/** The sweep's period: `MLGRADE_SWEEP_SECONDS` (default 60). */
+function sweepEveryMs(env: NodeJS.ProcessEnv): number {
+  const seconds = Number(env.MLGRADE_SWEEP_SECONDS);
+  return (seconds > 0 ? seconds : 60) * 1000;
 }
 
 /** Probot verifies signatures with WEBHOOK_SECRET; its development default ("development") must never reach production. */

@@ -63,11 +63,12 @@ export async function dispatchWorkflow(
   return { nonce, workflowRunId: await findRunByNonce(github, grader, nonce, options) };
 }
 
-async function findRunByNonce(
+/** The id of the grader run whose run-name carries `nonce`, among its 30 newest dispatched runs; null when none. */
+export async function findRunByNonce(
   github: GitHub,
   grader: GraderWorkflow,
   nonce: string,
-  { lookupTries = 3, lookupDelayMs = 2000 }: { lookupTries?: number; lookupDelayMs?: number },
+  { lookupTries = 3, lookupDelayMs = 2000 }: { lookupTries?: number; lookupDelayMs?: number } = {},
 ): Promise<number | null> {
   for (let attempt = 0; attempt < lookupTries; attempt++) {
     // A dispatched run takes a moment to be listed.

@@ -39,7 +39,11 @@ export interface OutboxWorkerOptions {
   log: { info: (message: string) => void; warn: (message: string) => void; error: (message: string) => void };
   /** Tries before a write is given up (default 8: about two hours of backing off). */
   maxTries?: number;
-  /** How long a claim holds before another worker may take the row (default 5 minutes). */
+  /**
+   * How long a claim holds before another worker may take the row (default 2 minutes: a write waits
+   * at most a minute for the write window). Rows are claimed one at a time, so a worker that dies
+   * holds one row for this long, not a batch.
+   */
   leaseMs?: number;
   /** Delay before try `tries + 1` (default 30 s doubling, at most 30 minutes). */
   backoffMs?: (tries: number) => number;
@@ -49,7 +53,7 @@ export interface OutboxWorkerOptions {
 /** Creates the worker. */
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const maxTries = options.maxTries ?? 8;
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const leaseMs = options.leaseMs ?? 2 * 60_000;
   const backoffMs =
     options.backoffMs ?? ((tries: number) => Math.min(30_000 * 2 ** (tries - 1), 30 * 60_000));
   const now = options.now ?? (() => new Date());
@@ -82,7 +86,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     do {
       again = false;
       while (!stopped) {
-        const items = await options.outbox.claim(20, leaseMs, now());
+        const items = await options.outbox.claim(1, leaseMs, now());
         if (items.length === 0) break;
         for (const [index, item] of items.entries()) {
           if (stopped) {

@@ -206,8 +206,9 @@ export interface Ledger {
   /** Attempts still queued/dispatched after queuedMs, or running after runningMs, as of now. */
   listOverdue(now: Date, limits: { queuedMs: number; runningMs: number }): Promise<Attempt[]>;
   /**
-   * Dispatched or running attempts with a known grader run, dispatched before `dispatchedBefore`,
-   * oldest first: the sweep asks GitHub whether their run finished (a `workflow_run` delivery can be lost).
+   * Dispatched or running attempts with a known grader run or dispatch nonce, dispatched before
+   * `dispatchedBefore`, oldest first: the sweep asks GitHub whether their run finished (a
+   * `workflow_run` delivery can be lost; a process can die before storing the run's id).
    */
   listAwaitingResults(dispatchedBefore: Date, limit?: number): Promise<Attempt[]>;
   /** Queued attempts, oldest first (for batching). */

@@ -216,7 +216,8 @@ export class SqlLedger implements Ledger {
 
   listAwaitingResults(dispatchedBefore: Date, limit = 200): Promise<Attempt[]> {
     return this.many(
-      `SELECT * FROM attempts WHERE state IN ('dispatched', 'running') AND workflow_run_id IS NOT NULL
+      `SELECT * FROM attempts WHERE state IN ('dispatched', 'running')
+         AND (workflow_run_id IS NOT NULL OR dispatch_nonce IS NOT NULL)
          AND COALESCE(dispatched_at, created_at) <= $1
        ORDER BY seq LIMIT $2`,
       [dispatchedBefore, limit],

@@ -29,6 +29,8 @@ export interface AppProcessOptions {
   env?: Record<string, string | undefined>;
   /** Run `probot run build/src/app.js` instead of `node build/src/app.js`. */
   probotRun?: boolean;
+  /** The PGlite ledger directory to use (kept at stop, so a second process can reopen it). */
+  dataDir?: string;
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -55,7 +57,7 @@ export async function startAppProcess(
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
   const port = await freePort();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mlgrade-e2e-ledger-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'mlgrade-e2e-ledger-')));
   const { host } = new URL(githubUrl);
   let output = '';
   const args = options.probotRun
@@ -93,7 +95,7 @@ export async function startAppProcess(
       await exited;
       clearTimeout(killer);
     }
-    await rm(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
   };
   for (let tries = 0; tries < 150; tries++) {
     if (child.exitCode !== null) break;

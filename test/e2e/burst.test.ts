@@ -10,11 +10,19 @@
  * no commit has two check runs, no check run is left queued or in progress, each repository has one
  * PR comment, and no write broke the limit.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, startAppProcess } from './app-process.js';
-import { type GitHubFake, runActionJob, startGitHubFake } from './github-fake.js';
+import {
+  duplicateCheckRuns,
+  gradedStudents,
+  openCheckRuns,
+  pushOf,
+  shaOf,
+  startFastFake,
+  waitUntil,
+} from './burst-setup.js';
+import type { GitHubFake } from './github-fake.js';
 
 const ROOT = path.resolve('.');
 const SECRET = 'burst-webhook-secret';
@@ -22,31 +30,11 @@ const STUDENTS = 30;
 const TWICE = 10;
 const LIMIT = { perWindow: 20, windowMs: 2_000 };
 
-/** A 40-hex sha that names the student and the push. */
-const shaOf = (student: number, push: number) =>
-  `${String(student).padStart(4, '0')}${String(push)}`.padEnd(40, 'a').slice(0, 40);
-
 describe('a burst of pushes, with faults, against the real app', () => {
   let fake: GitHubFake;
   let app: AppProcess;
   beforeAll(async () => {
-    const template = await runActionJob(
-      ROOT,
-      {
-        attempt: 'template',
-        repository: 'ml-course/m4-template',
-        sha: 'f'.repeat(40),
-        assignment: 'milestone-4',
-      },
-      'b'.repeat(64),
-    );
-    fake = await startGitHubFake({
-      root: ROOT,
-      configYaml: readFileSync(path.join(ROOT, 'examples/course/mlgrade.yml'), 'utf8'),
-      webhookSecret: SECRET,
-      pullRequest: 3,
-      runner: 'fast',
-      fastResults: Buffer.from(template.results).toString('utf8'),
+    fake = await startFastFake(ROOT, SECRET, {
       faults: { createAfter5xx: 0.05, update5xx: 0.05, seed: 20261125 },
       writeLimit: LIMIT,
     });
@@ -64,27 +52,11 @@ describe('a burst of pushes, with faults, against the real app', () => {
   });
 
   it('grades every student’s newest push exactly once, within the write limit', async () => {
-    const base = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/events/push.json'), 'utf8'));
-    const pushOf = (student: number, push: number) => {
-      const login = `s${student}`;
-      return {
-        ...base,
-        after: shaOf(student, push),
-        repository: {
-          ...base.repository,
-          id: 900_000 + student,
-          name: `m4-${login}`,
-          full_name: `ml-course/m4-${login}`,
-        },
-        sender: { ...base.sender, login, id: 700_000 + student },
-        pusher: { name: login, email: `${login}@example.edu` },
-      };
-    };
     const started = performance.now();
     const acks: number[] = [];
     const send = async (student: number, push: number) => {
       const sent = performance.now();
-      const status = await fake.sendWebhook('push', pushOf(student, push));
+      const status = await fake.sendWebhook('push', pushOf(ROOT, student, push));
       acks.push(performance.now() - sent);
       expect(status, app.output().slice(-4000)).toBe(200);
     };
@@ -94,23 +66,13 @@ describe('a burst of pushes, with faults, against the real app', () => {
     await Promise.all(Array.from({ length: TWICE }, (_, student) => send(student, 2)));
 
     const newest = (student: number) => shaOf(student, student < TWICE ? 2 : 1);
-    const graded = () => {
-      const runs = [...fake.checkRuns.values()];
-      return Array.from({ length: STUDENTS }, (_, student) =>
-        runs.some((run) => run.head_sha === newest(student) && run.status === 'completed'),
-      ).filter(Boolean).length;
-    };
-    const open = () => [...fake.checkRuns.values()].filter((run) => run.status !== 'completed').length;
+    const graded = () => gradedStudents(fake, STUDENTS, newest);
+    const open = () => openCheckRuns(fake);
     const commented = () => new Set([...fake.comments.values()].map((comment) => comment.repository)).size;
-    const deadline = Date.now() + 90_000;
-    while ((graded() < STUDENTS || open() > 0 || commented() < STUDENTS) && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 250));
+    await waitUntil(() => graded() === STUDENTS && open() === 0 && commented() === STUDENTS, 90_000);
     const drainedMs = performance.now() - started;
 
     const runs = [...fake.checkRuns.values()];
-    const perCommit = new Map<string, number>();
-    for (const run of runs)
-      perCommit.set(String(run.head_sha), (perCommit.get(String(run.head_sha)) ?? 0) + 1);
     const commentsPerRepository = new Map<string, number>();
     for (const comment of fake.comments.values())
       commentsPerRepository.set(
@@ -124,7 +86,7 @@ describe('a burst of pushes, with faults, against the real app', () => {
     const figures = {
       pushes,
       studentsGraded: graded(),
-      duplicateCheckRuns: [...perCommit.values()].filter((n) => n > 1).length,
+      duplicateCheckRuns: duplicateCheckRuns(fake),
       leftOpen: open(),
       duplicateComments: [...commentsPerRepository.values()].filter((n) => n > 1).length,
       violations: fake.violations,

@@ -112,6 +112,7 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
       (_m, _b, res) =>
         json(res, 201, { token: 'ghs_fake', expires_at: new Date(Date.now() + 3600_000).toISOString() }),
     ],
+    ['GET', /^\/api\/v3\/repos\/[^/]+\/[^/]+\/installation$/, (_m, _b, res) => json(res, 200, { id: 42 })],
     [
       'GET',
       /^\/api\/v3\/repos\/[^/]+\/\.github\/contents\/\.github\/mlgrade\.yml$/,
@@ -159,6 +160,12 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
       /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/dispatches$/,
       (m, body, res) => {
         const id = state.nextId++;
+        const nonce = (body as DispatchBody).inputs.nonce;
+        state.runs.set(id, {
+          status: 'queued',
+          display_title: `mlgrade ${nonce}`,
+          event: 'workflow_dispatch',
+        });
         json(res, 200, {
           workflow_run_id: id,
           run_url: `${fake.url}/api/v3/repos/${m[1]}/${m[2]}/actions/runs/${id}`,
@@ -174,6 +181,26 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
               body: body as DispatchBody,
             }).catch((error) => fake.runnerErrors.push(`workflow run ${id}: ${(error as Error).message}`)),
         );
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/v3\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/runs$/,
+      (_m, _b, res) => {
+        const runs = [...state.runs]
+          .reverse()
+          .slice(0, 30)
+          .map(([id, run]) => ({ id, name: 'mlgrade grade', ...run, artifacts: undefined }));
+        json(res, 200, { total_count: runs.length, workflow_runs: runs });
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/v3\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)$/,
+      (m, _b, res) => {
+        const run = state.runs.get(Number(m[1]));
+        const { artifacts: _artifacts, ...rest } = run ?? {};
+        json(res, 200, { id: Number(m[1]), name: 'mlgrade grade', status: 'in_progress', ...rest });
       },
     ],
     [
@@ -381,7 +408,12 @@ async function runWorkflow(
       fake.runnerErrors.push(String((error as { stdout?: string }).stdout ?? error));
     }
   }
-  state.runs.set(dispatch.id, { artifacts });
+  state.runs.set(dispatch.id, {
+    artifacts,
+    status: 'completed',
+    conclusion,
+    display_title: `mlgrade ${dispatch.body.inputs.nonce}`,
+  });
   const repository = {
     id: 810099,
     name: dispatch.repo,

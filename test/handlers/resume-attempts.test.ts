@@ -124,4 +124,75 @@ describe('resuming from the ledger', () => {
     // Polled once per run per window: a second poll right away asks GitHub nothing.
     expect(await poll()).toBe(0);
   });
+
+  it('finds by its nonce a run whose id was never stored (the process died during the dispatch), and collects it', async () => {
+    const attempt = await queued();
+    const nonce = 'd'.repeat(32);
+    await ledger.updateAttempt(attempt.id, {
+      state: 'dispatched',
+      checkRunId: 8800021,
+      dispatchNonce: `${nonce}.0`,
+      dispatchedAt: new Date(Date.now() - 20 * 60_000),
+    });
+    clients.remember('ml-course', 42);
+    mockToken();
+    nock(API)
+      .get(`${GRADER}/actions/workflows/mlgrade-grade.yml/runs`)
+      .query(true)
+      .reply(200, {
+        total_count: 2,
+        workflow_runs: [
+          { id: 8800020, name: 'mlgrade grade', display_title: `mlgrade ${'c'.repeat(32)}` },
+          { id: 8800022, name: 'mlgrade grade', display_title: `mlgrade ${nonce}` },
+        ],
+      });
+    nock(API)
+      .get(`${GRADER}/actions/runs/8800022`)
+      .reply(200, {
+        id: 8800022,
+        status: 'completed',
+        conclusion: 'failure',
+        display_title: `mlgrade ${nonce}`,
+      });
+    nock(API)
+      .get(`${GRADER}/actions/runs/8800022/artifacts`)
+      .query(true)
+      .reply(200, { total_count: 0, artifacts: [] });
+    mockConfig();
+    nock(API).patch('/repos/ml-course/m4-alice/check-runs/8800021').reply(200, { pull_requests: [] });
+
+    expect(await createRunPoller(app.deps, clients, silent)()).toBe(1);
+    await app.deps.publisher.idle();
+
+    expect(await ledger.getAttempt(attempt.id)).toMatchObject({ workflowRunId: 8800022 });
+    expect(['infra_error', 'invalid_results']).toContain((await ledger.getAttempt(attempt.id))?.state);
+  });
+
+  it('queues again an attempt marked dispatched whose dispatch never reached GitHub', async () => {
+    const attempt = await queued();
+    await ledger.updateAttempt(attempt.id, {
+      state: 'dispatched',
+      checkRunId: 8800031,
+      dispatchNonce: `${'a'.repeat(32)}.0`,
+      dispatchedAt: new Date(Date.now() - 40 * 60_000),
+    });
+    clients.remember('ml-course', 42);
+    mockToken();
+    nock(API)
+      .get(`${GRADER}/actions/workflows/mlgrade-grade.yml/runs`)
+      .query(true)
+      .reply(200, {
+        total_count: 1,
+        workflow_runs: [{ id: 8800030, display_title: `mlgrade ${'c'.repeat(32)}` }],
+      });
+
+    expect(await createRunPoller(app.deps, clients, silent)()).toBe(0);
+
+    expect(await ledger.getAttempt(attempt.id)).toMatchObject({
+      state: 'queued',
+      dispatchNonce: null,
+      dispatchedAt: null,
+      checkRunId: 8800031,
+    });
+  });
 });
