@@ -9,7 +9,7 @@ import { dispatchWorkflow } from './dispatch-workflow.js';
 import type { GitHub } from './github-client.js';
 import { attemptNonce, graderWorkflow } from './grader-workflow.js';
 import type { OutboxWorker } from './outbox-worker.js';
-import { checkRunWrite } from './outbox-writes.js';
+import { attemptOutcomeWrites } from './outbox-writes.js';
 
 /** The most attempts one run carries (GitHub's matrix limit is 256 jobs). */
 export const MAX_BATCH = 50;
@@ -120,9 +120,7 @@ async function failAttempts(ledger: Ledger, attempts: Attempt[], message: string
       attempt.id,
       ['queued', 'dispatched'],
       { state: 'infra_error', error: message, conclusion: 'neutral', completedAt: new Date() },
-      attempt.checkRunId === null
-        ? []
-        : [checkRunWrite(attempt.repository, attempt.id, { checkRunId: attempt.checkRunId, report })],
+      attemptOutcomeWrites(attempt, report),
     );
   }
 }

@@ -3,6 +3,7 @@
  * how each is sent. A check run's completion carries the PR comment to write after it: the
  * completion's answer names the pull requests the check run is on.
  */
+import type { Attempt } from '../store/ledger-types.js';
 import type { OutboxItem, OutboxPut } from '../store/outbox.js';
 import { OUTBOX_PRIORITY } from '../store/outbox.js';
 import { type CheckRunReport, completeCheckRun } from './check-runs.js';
@@ -48,6 +49,36 @@ export function commentWrite(repository: string, attemptId: string | null, write
     payload: write,
     priority: OUTBOX_PRIORITY.comment,
   };
+}
+
+/**
+ * The writes that show an attempt's outcome: its check run's completion, carrying the comment to
+ * upsert afterwards on the attempt's pull request and any the check run is on. An attempt without
+ * a check run gets the comment on its own pull request only (nothing when it has none).
+ */
+export function attemptOutcomeWrites(
+  attempt: Pick<Attempt, 'id' | 'repository' | 'assignmentId' | 'checkRunId' | 'pullRequest'>,
+  report: CheckRunReport,
+  commentMarkdown?: string,
+): OutboxPut[] {
+  const pullRequests = attempt.pullRequest === null ? [] : [attempt.pullRequest];
+  const comment =
+    commentMarkdown === undefined
+      ? undefined
+      : { assignmentId: attempt.assignmentId, markdown: commentMarkdown, pullRequests };
+  if (attempt.checkRunId !== null)
+    return [
+      checkRunWrite(attempt.repository, attempt.id, {
+        checkRunId: attempt.checkRunId,
+        report,
+        ...(comment ? { comment } : {}),
+      }),
+    ];
+  if (!comment) return [];
+  const { assignmentId, markdown } = comment;
+  return pullRequests.map((pullRequest) =>
+    commentWrite(attempt.repository, attempt.id, { pullRequest, assignmentId, markdown }),
+  );
 }
 
 /**

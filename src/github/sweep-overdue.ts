@@ -5,7 +5,8 @@
  * with the Regrade button (sent by the outbox worker, which finds each repository's installation).
  */
 import type { Attempt, Ledger } from '../store/ledger-types.js';
-import { checkRunWrite } from './outbox-writes.js';
+import { attemptOutcomeWrites } from './outbox-writes.js';
+import { tuning } from './tuning.js';
 
 /** How long an attempt may wait for a runner, and run (defaults: 30 minutes, 2 hours). */
 export interface OverdueLimits {
@@ -15,11 +16,9 @@ export interface OverdueLimits {
 
 /** Limits from `MLGRADE_QUEUED_TIMEOUT_MINUTES` and `MLGRADE_RUNNING_TIMEOUT_MINUTES`. */
 export function overdueLimits(env: NodeJS.ProcessEnv = process.env): OverdueLimits {
-  const minutes = (value: string | undefined, fallback: number) =>
-    (Number(value) > 0 ? Number(value) : fallback) * 60_000;
   return {
-    queuedMs: minutes(env.MLGRADE_QUEUED_TIMEOUT_MINUTES, 30),
-    runningMs: minutes(env.MLGRADE_RUNNING_TIMEOUT_MINUTES, 120),
+    queuedMs: tuning(env, 'MLGRADE_QUEUED_TIMEOUT_MINUTES') * 60_000,
+    runningMs: tuning(env, 'MLGRADE_RUNNING_TIMEOUT_MINUTES') * 60_000,
   };
 }
 
@@ -53,9 +52,7 @@ export async function sweepOverdue(
         completedAt: new Date(),
         error: `the grading run did not ${waited} in time`,
       },
-      attempt.checkRunId === null
-        ? []
-        : [checkRunWrite(attempt.repository, attempt.id, { checkRunId: attempt.checkRunId, report })],
+      attemptOutcomeWrites(attempt, report),
     );
     if (done) finished.push(done);
   }

@@ -11,7 +11,7 @@ import type { CourseConfig } from '../config/schema.js';
 import { artifactName, BATCH_ARTIFACT, downloadResults } from '../github/fetch-results-artifact.js';
 import type { GitHub } from '../github/github-client.js';
 import { graderWorkflow, runNonceOf } from '../github/grader-workflow.js';
-import { type CheckRunWrite, checkRunWrite, commentWrite } from '../github/outbox-writes.js';
+import { attemptOutcomeWrites } from '../github/outbox-writes.js';
 import { ArtifactError, readBatchResultsZip, type ZipLimits } from '../github/read-results-zip.js';
 import { resultsKey } from '../results/results-signature.js';
 import { type Attempt, OPEN_STATES } from '../store/ledger-types.js';
@@ -49,8 +49,6 @@ export async function collectAttempt(
   // The verdict and the writes that show it are stored together (the outbox sends them): a failed
   // or slow GitHub request, or a crash, can neither lose them nor stop the run's other attempts.
   const completedAt = new Date();
-  const checkRun = (write: CheckRunWrite) =>
-    attempt.checkRunId === null ? [] : [checkRunWrite(attempt.repository, attempt.id, write)];
   if (verdict.state !== 'completed') {
     const { state, error, report } = verdict;
     log.warn(`${attempt.repository} attempt ${attempt.id}: ${state}: ${error}`);
@@ -58,24 +56,16 @@ export async function collectAttempt(
       attempt.id,
       OPEN_STATES,
       { state, conclusion: report.conclusion, error, completedAt },
-      checkRun({ checkRunId: attempt.checkRunId!, report }),
+      attemptOutcomeWrites(attempt, report),
     );
     if (!finished) log.info(`${attempt.repository} attempt ${attempt.id}: already finished elsewhere`);
     return;
   }
-  const pullRequests = attempt.pullRequest === null ? [] : [attempt.pullRequest];
-  const comment = { assignmentId: attempt.assignmentId, markdown: verdict.comment, pullRequests };
-  const writes =
-    attempt.checkRunId === null
-      ? pullRequests.map((pullRequest) =>
-          commentWrite(attempt.repository, attempt.id, { pullRequest, ...comment }),
-        )
-      : checkRun({ checkRunId: attempt.checkRunId, report: verdict.report, comment });
   const finished = await deps.ledger.finishAttempt(
     attempt.id,
     OPEN_STATES,
     { state: 'completed', conclusion: verdict.report.conclusion, completedAt },
-    writes,
+    attemptOutcomeWrites(attempt, verdict.report, verdict.comment),
     { results: verdict.results, score: verdict.score },
   );
   log.info(

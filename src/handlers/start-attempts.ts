@@ -16,7 +16,7 @@ import { problemLine } from '../course/config-repository.js';
 import { type Account, identifyStudent, matchAssignments } from '../course/match-submission.js';
 import { checkRunName, createQueuedCheckRun } from '../github/check-runs.js';
 import type { GitHub } from '../github/github-client.js';
-import { checkRunWrite } from '../github/outbox-writes.js';
+import { attemptOutcomeWrites } from '../github/outbox-writes.js';
 import type { Attempt, AttemptTrigger } from '../store/ledger-types.js';
 import type { OutboxPut } from '../store/outbox.js';
 import type { AppDeps, Log } from './app-deps.js';
@@ -109,7 +109,7 @@ export async function startAttempts(
     recorded.push({ attempt, resuming });
   }
   if (recorded.length === 0) return [];
-  deps.publisher.remember(submission.owner, submission.installationId);
+  deps.clients.remember(submission.owner, submission.installationId);
   // The webhook is answered now: the attempts are in the ledger. Their check runs wait for the
   // write scheduler, which in a burst can take longer than GitHub's 10 s for an answer. If this
   // process dies first, the sweep resumes them (resume-attempts.ts).
@@ -200,14 +200,12 @@ async function student(deps: AppDeps, github: GitHub, submission: Submission, lo
  * has no check run yet (its own handler is still creating it and closes it once it sees the state).
  */
 function closeSuperseded(old: Attempt, by: string): OutboxPut[] {
-  if (old.checkRunId === null) return [];
-  const report = {
-    conclusion: 'neutral' as const,
+  return attemptOutcomeWrites(old, {
+    conclusion: 'neutral',
     title: 'Superseded by a newer push',
     summary: `Not graded: ${by} was pushed before grading started, and only the newest commit is graded.`,
     regrade: true,
-  };
-  return [checkRunWrite(old.repository, old.id, { checkRunId: old.checkRunId, report })];
+  });
 }
 
 /** A failed check run whose summary lists the config problems with file:line. */
