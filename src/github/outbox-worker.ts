@@ -18,16 +18,11 @@ export const PERMANENT_FAILURE = 'permanent: ';
 
 /** Drains the outbox; one per process. */
 export interface OutboxWorker {
-  /** The installation of an owner, as an event told it (saves a lookup per owner). */
-  remember(owner: string, installationId: number | undefined): void;
   /** Starts a drain unless one is running (which then drains again before it ends). */
   kick(): void;
   /** Resolves when no drain is running (tests, shutdown). */
   idle(): Promise<void>;
-  /**
-   * Shutdown: the write under way finishes, rows claimed and not yet sent are released for the next
-   * process, and kicks are ignored from now on.
-   */
+  /** Shutdown: the write under way finishes, no other is claimed, and kicks are ignored from now on. */
   stop(): Promise<void>;
 }
 
@@ -86,23 +81,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     do {
       again = false;
       while (!stopped) {
-        const items = await options.outbox.claim(1, leaseMs, now());
-        if (items.length === 0) break;
-        for (const [index, item] of items.entries()) {
-          if (stopped) {
-            await options.outbox.release(items.slice(index));
-            break;
-          }
-          await send(item);
-        }
+        const [item] = await options.outbox.claim(1, leaseMs, now());
+        if (!item) break;
+        await send(item);
       }
     } while (again && !stopped);
   };
 
   return {
-    remember(owner, installationId) {
-      options.clients.remember(owner, installationId);
-    },
     kick() {
       if (stopped) return;
       if (running) {

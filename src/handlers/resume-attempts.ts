@@ -10,12 +10,12 @@
  *   well after the dispatch (the process died before the request) is queued again.
  * - **Runs whose completion was never delivered.** GitHub does not redeliver a failed
  *   `workflow_run` delivery by itself: dispatched attempts whose run should be done are polled (a
- *   read, at most every `pollEveryMs` per run) and a completed run is collected as the event would be.
+ *   read, at most once per polling period per run) and a completed run is collected as the event would be.
  */
 import { createQueuedCheckRun, splitRepository } from '../github/check-runs.js';
 import { findRunByNonce } from '../github/dispatch-workflow.js';
 import { graderWorkflow, runNonceOf } from '../github/grader-workflow.js';
-import type { InstallationClients } from '../github/installation-clients.js';
+import { tuning } from '../github/tuning.js';
 import type { Attempt } from '../store/ledger-types.js';
 import type { AppDeps, Log } from './app-deps.js';
 import { collectRun, findRunAttempts } from './workflow-run.js';
@@ -26,27 +26,20 @@ import { collectRun, findRunAttempts } from './workflow-run.js';
  * and how often again (default 15 minutes, `MLGRADE_POLL_RUNS_AFTER_SECONDS`). Fault tests shorten both.
  */
 export function resumeTimings(env: NodeJS.ProcessEnv = process.env): { strandedMs: number; pollMs: number } {
-  const seconds = (value: string | undefined, fallback: number) =>
-    (Number(value) > 0 ? Number(value) : fallback) * 1000;
   return {
-    strandedMs: seconds(env.MLGRADE_STRANDED_AFTER_SECONDS, 180),
-    pollMs: seconds(env.MLGRADE_POLL_RUNS_AFTER_SECONDS, 900),
+    strandedMs: tuning(env, 'MLGRADE_STRANDED_AFTER_SECONDS') * 1000,
+    pollMs: tuning(env, 'MLGRADE_POLL_RUNS_AFTER_SECONDS') * 1000,
   };
 }
 
 /** Gives stranded queued attempts their check run and dispatches them; returns how many. */
-export async function resumeStranded(
-  deps: AppDeps,
-  clients: InstallationClients,
-  log: Log,
-  now = new Date(),
-): Promise<number> {
+export async function resumeStranded(deps: AppDeps, log: Log, now = new Date()): Promise<number> {
   const before = now.getTime() - resumeTimings(deps.env).strandedMs;
   const stranded = (await deps.ledger.listPending(500)).filter((a) => a.createdAt.getTime() <= before);
   let resumed = 0;
   for (const attempt of stranded) {
     try {
-      const github = await clients.clientFor(attempt.repository);
+      const github = await deps.clients.clientFor(attempt.repository);
       let current: Attempt | undefined = attempt;
       if (attempt.checkRunId === null) {
         const checkRunId = await createQueuedCheckRun(github, attempt, { lookFirst: true });
@@ -63,7 +56,7 @@ export async function resumeStranded(
 }
 
 /** Asks GitHub about runs whose completion has not arrived; collects those that finished. */
-export function createRunPoller(deps: AppDeps, clients: InstallationClients, log: Log) {
+export function createRunPoller(deps: AppDeps, log: Log) {
   const polledAt = new Map<number | string, number>();
   const { pollMs } = resumeTimings(deps.env);
   return async function pollRuns(now = new Date()): Promise<number> {
@@ -81,7 +74,7 @@ export function createRunPoller(deps: AppDeps, clients: InstallationClients, log
       polledAt.set(key, now.getTime());
       try {
         const grader = graderWorkflow(splitRepository(attempt.repository).owner, deps.env);
-        const github = await clients.clientFor(`${grader.owner}/${grader.repo}`);
+        const github = await deps.clients.clientFor(`${grader.owner}/${grader.repo}`);
         const runId =
           typeof key === 'number' ? key : await findRunByNonce(github, grader, key, { lookupTries: 1 });
         if (runId === null) {

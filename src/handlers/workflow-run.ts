@@ -41,7 +41,7 @@ export async function onWorkflowRunCompleted(
     return;
   }
   const github = await installationClient(context.octokit, context.payload.installation?.id, deps.wrap);
-  deps.publisher.remember(owner, context.payload.installation?.id);
+  deps.clients.remember(owner, context.payload.installation?.id);
   await collectRun(deps, github, completed, found, context.log);
 }
 
@@ -55,16 +55,19 @@ export interface FinishedRun {
   title: string | null | undefined;
 }
 
-/** The attempts a run answers: by run id, else by the nonce in its run-name; undefined when none. */
+/**
+ * The attempts a run answers: by run id, else the first of its batch by the nonce in its run-name
+ * (then `nonce` is set, and the rest of the batch is found from it); undefined when none.
+ */
 export async function findRunAttempts(
   deps: AppDeps,
-  run: FinishedRun,
-): Promise<{ byRun: Attempt[]; byNonce?: Attempt; nonce?: string } | undefined> {
+  run: Pick<FinishedRun, 'id' | 'title'>,
+): Promise<{ attempts: Attempt[]; nonce?: string } | undefined> {
   const byRun = await deps.ledger.findByWorkflowRun(run.id);
-  if (byRun.length > 0) return { byRun };
+  if (byRun.length > 0) return { attempts: byRun };
   const nonce = nonceFromRunName(run.title ?? '');
-  const byNonce = nonce ? await deps.ledger.findByNonce(attemptNonce(nonce, 0)) : undefined;
-  return byNonce && nonce ? { byRun, byNonce, nonce } : undefined;
+  const first = nonce ? await deps.ledger.findByNonce(attemptNonce(nonce, 0)) : undefined;
+  return first && nonce ? { attempts: [first], nonce } : undefined;
 }
 
 /**
@@ -75,15 +78,14 @@ export async function collectRun(
   deps: AppDeps,
   github: GitHub,
   run: FinishedRun,
-  found: { byRun: Attempt[]; byNonce?: Attempt; nonce?: string },
+  found: { attempts: Attempt[]; nonce?: string },
   log: Log,
 ): Promise<void> {
   const { owner, repo } = run;
   const artifacts = await listRunArtifacts(github, owner, repo, run.id);
-  const attempts =
-    found.byRun.length > 0
-      ? found.byRun
-      : await attemptsOfNonce(deps, artifacts.keys(), found.nonce!, found.byNonce!);
+  const attempts = found.nonce
+    ? await attemptsOfNonce(deps, artifacts.keys(), found.nonce, found.attempts)
+    : found.attempts;
   const open = attempts.filter((attempt) => attempt.state === 'dispatched' || attempt.state === 'running');
   if (open.length === 0) {
     log.info(`${owner}/${repo}: run ${run.id} answers no open attempt (already collected?)`);
@@ -139,8 +141,8 @@ export async function collectRun(
  * A batch found by nonce: every attempt named by an artifact that carries the same nonce, and every
  * attempt dispatched under it (`<nonce>.1`, `<nonce>.2`, …; a batch artifact names no attempt).
  */
-async function attemptsOfNonce(deps: AppDeps, names: Iterable<string>, nonce: string, first: Attempt) {
-  const found = new Map([[first.id, first]]);
+async function attemptsOfNonce(deps: AppDeps, names: Iterable<string>, nonce: string, known: Attempt[]) {
+  const found = new Map(known.map((attempt) => [attempt.id, attempt]));
   for (let index = 1; index < MAX_BATCH; index++) {
     const next = await deps.ledger.findByNonce(attemptNonce(nonce, index));
     if (!next) break;
@@ -172,11 +174,8 @@ export async function onWorkflowRunStarted(
     return;
   }
   // in_progress payloads are typed without display_title, though GitHub sends it.
-  const nonce = nonceFromRunName((run as { display_title?: string }).display_title ?? run.name);
-  const byRun = await deps.ledger.findByWorkflowRun(run.id);
-  const byNonce =
-    byRun.length === 0 && nonce ? await deps.ledger.findByNonce(attemptNonce(nonce, 0)) : undefined;
-  const attempts = byRun.length > 0 ? byRun : byNonce ? [byNonce] : [];
+  const title = (run as { display_title?: string }).display_title ?? run.name;
+  const attempts = (await findRunAttempts(deps, { id: run.id, title }))?.attempts ?? [];
   const startedAt = new Date(run.run_started_at ?? Date.now());
   for (const attempt of attempts.filter((candidate) => candidate.state === 'dispatched'))
     await deps.ledger.updateAttempt(attempt.id, { state: 'running', startedAt, workflowRunId: run.id });

@@ -139,15 +139,6 @@ export class SqlOutbox {
     return false;
   }
 
-  /** Gives claimed rows back unsent (a worker stopping), so another worker need not wait for the lease. */
-  async release(items: readonly OutboxItem[]): Promise<void> {
-    if (items.length === 0) return;
-    await this.db.query(
-      'UPDATE outbox SET claimed_until = NULL, tries = tries - 1 WHERE id = ANY($1::text[])',
-      [items.map((item) => item.id)],
-    );
-  }
-
   /** The send failed: try again at `retryAt`, or give up (still visible, see {@link reviveGivenUp}). */
   async failed(item: OutboxItem, error: string, retryAt: Date | 'give up'): Promise<void> {
     await this.db.query(

@@ -5,16 +5,15 @@
  */
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { InstallationClients } from '../../src/github/installation-clients.js';
 import { createRunPoller, resumeStranded } from '../../src/handlers/resume-attempts.js';
 import type { Ledger } from '../../src/store/ledger-types.js';
 import {
   API,
+  aliceAttempt,
   asserting,
   type Harness,
   mockConfig,
   mockToken,
-  randomSha,
   useAppHarness,
 } from '../app/app-harness.js';
 
@@ -25,26 +24,12 @@ describe('resuming from the ledger', () => {
   const harness = useAppHarness();
   let app: Harness;
   let ledger: Ledger;
-  let clients: InstallationClients;
   beforeEach(() => {
     app = harness.app();
     ledger = harness.ledger();
-    clients = app.deps.clients;
   });
 
-  const queued = async () =>
-    (
-      await ledger.createAttempt({
-        courseId: 'ml-systems-demo',
-        assignmentId: 'milestone-4',
-        repository: 'ml-course/m4-alice',
-        repositoryId: 810001,
-        studentId: 583231,
-        studentLogin: 'alice',
-        sha: randomSha(),
-        trigger: 'push',
-      })
-    ).attempt;
+  const queued = () => aliceAttempt(ledger);
 
   it('gives a stranded queued attempt its check run and dispatches it; a fresh one is left to its process', async () => {
     const stranded = await queued();
@@ -70,7 +55,7 @@ describe('resuming from the ledger', () => {
       .reply(200, { workflow_run_id: 8800002 });
 
     // Four minutes on, the attempt no process dispatched is stranded.
-    const resumed = await resumeStranded(app.deps, clients, silent, new Date(Date.now() + 4 * 60_000));
+    const resumed = await resumeStranded(app.deps, silent, new Date(Date.now() + 4 * 60_000));
     await app.deps.dispatcher.idle();
 
     expect(resumed).toBe(1);
@@ -81,7 +66,7 @@ describe('resuming from the ledger', () => {
     });
     // Not stranded yet: created just now, so resumeStranded at the present time leaves it.
     const young = await queued();
-    expect(await resumeStranded(app.deps, clients, silent)).toBe(0);
+    expect(await resumeStranded(app.deps, silent)).toBe(0);
     expect((await ledger.getAttempt(young.id))?.state).toBe('queued');
   });
 
@@ -95,7 +80,7 @@ describe('resuming from the ledger', () => {
       dispatchNonce: `${'e'.repeat(32)}.0`,
       dispatchedAt,
     });
-    clients.remember('ml-course', 42);
+    app.deps.clients.remember('ml-course', 42);
     mockToken();
     nock(API)
       .get(`${GRADER}/actions/runs/8800012`)
@@ -115,7 +100,7 @@ describe('resuming from the ledger', () => {
       )
       .reply(200, { pull_requests: [] });
 
-    const poll = createRunPoller(app.deps, clients, silent);
+    const poll = createRunPoller(app.deps, silent);
     expect(await poll()).toBe(1);
     await app.deps.publisher.idle();
 
@@ -134,7 +119,7 @@ describe('resuming from the ledger', () => {
       dispatchNonce: `${nonce}.0`,
       dispatchedAt: new Date(Date.now() - 20 * 60_000),
     });
-    clients.remember('ml-course', 42);
+    app.deps.clients.remember('ml-course', 42);
     mockToken();
     nock(API)
       .get(`${GRADER}/actions/workflows/mlgrade-grade.yml/runs`)
@@ -161,7 +146,7 @@ describe('resuming from the ledger', () => {
     mockConfig();
     nock(API).patch('/repos/ml-course/m4-alice/check-runs/8800021').reply(200, { pull_requests: [] });
 
-    expect(await createRunPoller(app.deps, clients, silent)()).toBe(1);
+    expect(await createRunPoller(app.deps, silent)()).toBe(1);
     await app.deps.publisher.idle();
 
     expect(await ledger.getAttempt(attempt.id)).toMatchObject({ workflowRunId: 8800022 });
@@ -176,7 +161,7 @@ describe('resuming from the ledger', () => {
       dispatchNonce: `${'a'.repeat(32)}.0`,
       dispatchedAt: new Date(Date.now() - 40 * 60_000),
     });
-    clients.remember('ml-course', 42);
+    app.deps.clients.remember('ml-course', 42);
     mockToken();
     nock(API)
       .get(`${GRADER}/actions/workflows/mlgrade-grade.yml/runs`)
@@ -186,7 +171,7 @@ describe('resuming from the ledger', () => {
         workflow_runs: [{ id: 8800030, display_title: `mlgrade ${'c'.repeat(32)}` }],
       });
 
-    expect(await createRunPoller(app.deps, clients, silent)()).toBe(0);
+    expect(await createRunPoller(app.deps, silent)()).toBe(0);
 
     expect(await ledger.getAttempt(attempt.id)).toMatchObject({
       state: 'queued',

@@ -212,13 +212,14 @@ describe('workflow_run.completed for a batch run', () => {
         }),
       )
       .reply(200, { pull_requests: [] });
+    const clients = new InstallationClients(async () => (await app.probot.auth()) as never);
+    clients.remember('ml-course', 42);
     const later = createOutboxWorker({
       outbox: app.ledger.outbox,
-      clients: new InstallationClients(async () => (await app.probot.auth()) as never),
+      clients,
       log: { info: () => {}, warn: () => {}, error: () => {} },
       now: () => new Date(Date.now() + 3_600_000),
     });
-    later.remember('ml-course', 42);
     later.kick();
     await later.idle();
     expect((await app.ledger.outbox.ofAttempt(alice.id)).map((item) => item.state)).toEqual(['done']);
