@@ -14,6 +14,7 @@ import type { ProbotClient, RequestWrap } from './github/github-client.js';
 import { InstallationClients } from './github/installation-clients.js';
 import { createOutboxWorker } from './github/outbox-worker.js';
 import { overdueLimits, sweepOverdue } from './github/sweep-overdue.js';
+import { tuning, tuningProblems } from './github/tuning.js';
 import { createWriteScheduler, type WriteScheduler } from './github/write-scheduler.js';
 import type { AppDeps } from './handlers/app-deps.js';
 import { BackgroundTasks } from './handlers/background-tasks.js';
@@ -71,12 +72,11 @@ export function createMlgradeApp(
     const wrap: RequestWrap =
       options.wrap ?? ((request, requestOptions) => scheduler!.wrap(request, requestOptions));
     const clients = new InstallationClients(async () => (await app.auth()) as unknown as ProbotClient, wrap);
-    const leaseSeconds = Number(env.MLGRADE_OUTBOX_LEASE_SECONDS);
     const publisher = createOutboxWorker({
       outbox: ledger.outbox,
       clients,
       log: app.log,
-      ...(leaseSeconds > 0 ? { leaseMs: leaseSeconds * 1000 } : {}),
+      leaseMs: tuning(env, 'MLGRADE_OUTBOX_LEASE_SECONDS') * 1000,
     });
     const deps: AppDeps = {
       ledger,
@@ -162,7 +162,7 @@ export function createMlgradeApp(
     });
     const sweep =
       options.sweepEveryMs !== 0
-        ? startSweeping(app, deps, options.sweepEveryMs ?? sweepEveryMs(env))
+        ? startSweeping(app, deps, options.sweepEveryMs ?? tuning(env, 'MLGRADE_SWEEP_SECONDS') * 1000)
         : undefined;
     onReady?.(deps);
     options.onRunning?.({ deps, deliveries, stopTimers: () => clearInterval(sweep), log: app.log });
@@ -198,13 +198,12 @@ function withLogFields<C extends Context>(context: C): C {
  * revives given-up writes and drains the outbox. Never keeps the process alive.
  */
 function startSweeping(app: Probot, deps: AppDeps, everyMs: number): NodeJS.Timeout {
-  const { clients } = deps;
   const limits = overdueLimits(deps.env);
-  const pollRuns = createRunPoller(deps, clients, app.log);
+  const pollRuns = createRunPoller(deps, app.log);
   const sweep = async () => {
     const timedOut = await sweepOverdue(deps.ledger, limits);
     if (timedOut.length > 0) app.log.warn(`timed out ${timedOut.length} attempt(s) that no runner finished`);
-    const resumed = await resumeStranded(deps, clients, app.log);
+    const resumed = await resumeStranded(deps, app.log);
     if (resumed > 0) app.log.warn(`resumed ${resumed} queued attempt(s) no process was dispatching`);
     await pollRuns();
     // Writes given up an hour ago get another round: an outage ends in the write made, not lost.
@@ -232,12 +231,6 @@ function startSweeping(app: Probot, deps: AppDeps, everyMs: number): NodeJS.Time
   return setInterval(run, everyMs).unref();
 }
 
-/** The sweep's period: `MLGRADE_SWEEP_SECONDS` (default 60). */
-function sweepEveryMs(env: NodeJS.ProcessEnv): number {
-  const seconds = Number(env.MLGRADE_SWEEP_SECONDS);
-  return (seconds > 0 ? seconds : 60) * 1000;
-}
-
 /** Probot verifies signatures with WEBHOOK_SECRET; its development default ("development") must never reach production. */
 function requireWebhookSecret(env: NodeJS.ProcessEnv): void {
   if (env.NODE_ENV === 'production' && !env.WEBHOOK_SECRET)
@@ -246,19 +239,16 @@ function requireWebhookSecret(env: NodeJS.ProcessEnv): void {
     );
 }
 
-/** One write scheduler for every installation client: one window, one pause when GitHub says wait. */
 /**
- * The process's write scheduler. `MLGRADE_GITHUB_WRITES_PER_MINUTE` (default 80) lowers or raises the
+ * The process's write scheduler: one for every installation client, so one window and one pause
+ * when GitHub says wait. `MLGRADE_GITHUB_WRITES_PER_MINUTE` (default 80) lowers or raises the
  * budget (a GitHub Enterprise Server with other limits); `MLGRADE_GITHUB_WRITE_WINDOW_SECONDS`
  * (default 60) shortens the window, for load tests that scale time.
  */
 function schedulerFor(app: Probot, env: NodeJS.ProcessEnv): WriteScheduler {
-  const positive = (value: string | undefined) => (Number(value) > 0 ? Number(value) : undefined);
-  const writesPerMinute = positive(env.MLGRADE_GITHUB_WRITES_PER_MINUTE);
-  const windowSeconds = positive(env.MLGRADE_GITHUB_WRITE_WINDOW_SECONDS);
   return createWriteScheduler({
-    ...(writesPerMinute ? { writesPerMinute } : {}),
-    ...(windowSeconds ? { windowMs: windowSeconds * 1000 } : {}),
+    writesPerMinute: tuning(env, 'MLGRADE_GITHUB_WRITES_PER_MINUTE'),
+    windowMs: tuning(env, 'MLGRADE_GITHUB_WRITE_WINDOW_SECONDS') * 1000,
     onWait: ({ reason, ms, method, url }) =>
       app.log.info(`waiting ${ms} ms (${reason}) before ${method} ${url}`),
   });
@@ -280,6 +270,8 @@ export default createMlgradeApp();
  * trace, and a missing WEBHOOK_SECRET would only surface after the ledger opened.
  */
 export function startupProblem(env: NodeJS.ProcessEnv): string | undefined {
+  const [tuningProblem] = tuningProblems(env);
+  if (tuningProblem) return tuningProblem;
   if (env.NODE_ENV !== 'production') return undefined; // without APP_ID Probot serves its setup page
   if (!env.APP_ID) return 'APP_ID is not set: set it to the GitHub App id (docs/deploy.md)';
   if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH)

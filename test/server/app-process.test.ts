@@ -174,6 +174,14 @@ describe('the app process', () => {
     ]);
   }, 30_000);
 
+  it('refuses to start with a tuning variable that is not a positive number, naming it', async () => {
+    const { code, stderr } = await runToExit({ WEBHOOK_SECRET: 'x', MLGRADE_SWEEP_SECONDS: 'every minute' });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      'mlgrade: MLGRADE_SWEEP_SECONDS must be a positive number of seconds (got "every minute"); unset it for the default, 60',
+    ]);
+  });
+
   it('refuses to start with a DATABASE_URL that does not answer, with one line and exit 1', async () => {
     const { code, stderr } = await runToExit({
       APP_ID: '1001',
