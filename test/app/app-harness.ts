@@ -13,7 +13,7 @@ import { forgetTokens, type RequestWrap } from '../../src/github/github-client.j
 import { forgetComments } from '../../src/github/pr-comment.js';
 import { createWriteScheduler } from '../../src/github/write-scheduler.js';
 import type { AppDeps } from '../../src/handlers/app-deps.js';
-import type { Ledger } from '../../src/store/ledger-types.js';
+import type { Attempt, Ledger, NewAttempt } from '../../src/store/ledger-types.js';
 import { openLedger } from '../../src/store/open-ledger.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -103,6 +103,22 @@ export async function deliver(
   await harness.deps.tasks.idle();
   await harness.deps.dispatcher.idle();
   await harness.deps.publisher.idle();
+}
+
+/** Alice's push attempt in the recorded push's repository (ml-course/m4-alice), at a fresh commit unless `input` says. */
+export async function aliceAttempt(ledger: Ledger, input: Partial<NewAttempt> = {}): Promise<Attempt> {
+  const { attempt } = await ledger.createAttempt({
+    courseId: 'ml-systems-demo',
+    assignmentId: 'milestone-4',
+    repository: 'ml-course/m4-alice',
+    repositoryId: 810001,
+    studentId: 583231,
+    studentLogin: 'alice',
+    sha: randomSha(),
+    trigger: 'push',
+    ...input,
+  });
+  return attempt;
 }
 
 /** Ends every open attempt, so that a test's leftovers are not superseded by the next test's push. */

@@ -8,10 +8,10 @@ import { checkRunWrite } from '../../src/github/outbox-writes.js';
 import type { Ledger } from '../../src/store/ledger-types.js';
 import {
   API,
+  aliceAttempt,
   asserting,
   mockToken,
   openTestLedger,
-  randomSha,
   startApp,
   throwAssertionFailures,
 } from './app-harness.js';
@@ -29,16 +29,7 @@ describe('writes left by a process that died', () => {
   });
 
   it('are sent by the next process as it starts', async () => {
-    const { attempt } = await ledger.createAttempt({
-      courseId: 'ml-systems-demo',
-      assignmentId: 'milestone-4',
-      repository: 'ml-course/m4-alice',
-      repositoryId: 810001,
-      studentId: 583231,
-      studentLogin: 'alice',
-      sha: randomSha(),
-      trigger: 'push',
-    });
+    const attempt = await aliceAttempt(ledger);
     await ledger.updateAttempt(attempt.id, { state: 'running', checkRunId: 7700001 });
     const report = {
       conclusion: 'timed_out' as const,

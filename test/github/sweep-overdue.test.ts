@@ -4,6 +4,7 @@ import { sweepOverdue } from '../../src/github/sweep-overdue.js';
 import type { Ledger } from '../../src/store/ledger-types.js';
 import {
   API,
+  aliceAttempt,
   asserting,
   closeOpenAttempts,
   deliver,
@@ -11,7 +12,6 @@ import {
   type Harness,
   mockToken,
   openTestLedger,
-  randomSha,
   startApp,
   throwAssertionFailures,
 } from '../app/app-harness.js';
@@ -37,16 +37,7 @@ describe('overdue attempts', () => {
   });
 
   async function dispatched(runId: number, checkRunId: number) {
-    const { attempt } = await ledger.createAttempt({
-      courseId: 'ml-systems-demo',
-      assignmentId: 'milestone-4',
-      repository: 'ml-course/m4-alice',
-      repositoryId: 810001,
-      studentId: 583231,
-      studentLogin: 'alice',
-      sha: randomSha(),
-      trigger: 'push',
-    });
+    const attempt = await aliceAttempt(ledger);
     return ledger.updateAttempt(attempt.id, {
       state: 'dispatched',
       checkRunId,
