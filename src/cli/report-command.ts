@@ -9,8 +9,7 @@ import { renderReportCsv } from '../analytics/render-report-csv.js';
 import { renderReportJson } from '../analytics/render-report-json.js';
 import { renderReportText } from '../analytics/render-report-text.js';
 import { readClassRecords } from '../store/class-records.js';
-import { migrate } from '../store/migrations.js';
-import { DEFAULT_LEDGER_DIR, openSqlClient } from '../store/open-ledger.js';
+import { DEFAULT_LEDGER_DIR, openMigratedSqlClient } from '../store/open-ledger.js';
 import type { SqlClient } from '../store/sql-client.js';
 import type { CliIO } from './cli-io.js';
 import { describeLedger, LEDGER_OPTION } from './cli-ledger.js';
@@ -41,18 +40,9 @@ export function ledgerDirectory(dir: string | undefined, env: NodeJS.ProcessEnv)
 /** Opens and migrates the ledger's SQL client as `openCliLedger` opens the ledger (cli-ledger.ts). */
 export async function openCliSqlClient(dir: string | undefined, env: NodeJS.ProcessEnv): Promise<SqlClient> {
   const pgliteDir = ledgerDirectory(dir, env);
-  const client = await openSqlClient(
+  return openMigratedSqlClient(
     pgliteDir === undefined ? { databaseUrl: env.DATABASE_URL } : { dataDir: pgliteDir, databaseUrl: '' },
   );
-  try {
-    await migrate(client);
-  } catch (error) {
-    await client.close().catch(() => undefined);
-    throw new Error(`Could not prepare the ledger (${client.engine}): ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  return client;
 }
 
 /** Runs `mlgrade report`; returns the exit code (0 reported, 2 usage or config error). */

@@ -15,6 +15,11 @@ export const DEFAULT_LEDGER_DIR = '.mlgrade/ledger';
 
 /** Opens (and migrates) the ledger; close it with `ledger.close()`. */
 export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledger> {
+  return new SqlLedger(await openMigratedSqlClient(options));
+}
+
+/** The SQL client `openLedger` uses, migrated (for reads the `Ledger` interface does not offer). */
+export async function openMigratedSqlClient(options: OpenLedgerOptions = {}): Promise<SqlClient> {
   const client = await openSqlClient(options);
   try {
     await migrate(client);
@@ -24,7 +29,7 @@ export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledge
       cause: error,
     });
   }
-  return new SqlLedger(client);
+  return client;
 }
 
 /** The SQL client `openLedger` would use, unmigrated; for tools and tests. */

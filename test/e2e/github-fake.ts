@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { strToU8, zipSync } from 'fflate';
+import { seededRandom } from '../../scripts/seeded-random.js';
 import { signResults } from '../../src/results/results-signature.js';
 
 /** One request the fake served; `ms` is the fake's own time handling it. */
@@ -101,7 +102,7 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
   const json = (res: ServerResponse, status: number, data: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(data));
   const pulls = [{ number: options.pullRequest }];
-  const random = seeded(options.faults?.seed ?? 1);
+  const random = seededRandom(options.faults?.seed ?? 1);
   const fails = (share: number | undefined) => share !== undefined && random() < share;
   const writeTimes: number[] = [];
 
@@ -367,31 +368,11 @@ async function runWorkflow(
   const artifacts: unknown[] = [];
   let conclusion = 'success';
   for (const job of matrix) {
-    if (fake.options.runner === 'fast' && fake.options.fastResults) {
-      const results = JSON.parse(fake.options.fastResults) as { submission: Record<string, string> };
-      results.submission = {
-        ...results.submission,
-        repository: job.repository,
-        sha: job.sha,
-        attemptId: job.attempt,
-      };
-      const text = `${JSON.stringify(results, null, 2)}\n`;
-      const zip = zipSync({
-        'mlgrade-results.json': strToU8(text),
-        'mlgrade-results.json.sig': strToU8(signResults(dispatch.body.inputs.results_key, text)),
-      });
-      const id = state.nextId++;
-      state.artifacts.set(id, zip);
-      artifacts.push({
-        id,
-        name: `mlgrade-results-${job.attempt}`,
-        size_in_bytes: zip.length,
-        expired: false,
-      });
-      continue;
-    }
     try {
-      const { results, signature } = await runActionJob(root, job, dispatch.body.inputs.results_key);
+      const { results, signature } =
+        fake.options.runner === 'fast' && fake.options.fastResults
+          ? fastResults(fake.options.fastResults, job, dispatch.body.inputs.results_key)
+          : await runActionJob(root, job, dispatch.body.inputs.results_key);
       // The template's upload step: the results and their signature.
       const zip = zipSync({ 'mlgrade-results.json': results, 'mlgrade-results.json.sig': signature });
       const id = state.nextId++;
@@ -436,16 +417,21 @@ async function runWorkflow(
   });
 }
 
-/** A small seeded generator (mulberry32): the same faults on every run of a seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/** The fast runner's output for a job: `template` rewritten for the job's attempt, signed with the dispatch's key. */
+function fastResults(
+  template: string,
+  job: { attempt: string; repository: string; sha: string },
+  resultsKey: string,
+): { results: Uint8Array; signature: Uint8Array } {
+  const results = JSON.parse(template) as { submission: Record<string, string> };
+  results.submission = {
+    ...results.submission,
+    repository: job.repository,
+    sha: job.sha,
+    attemptId: job.attempt,
   };
+  const text = `${JSON.stringify(results, null, 2)}\n`;
+  return { results: strToU8(text), signature: strToU8(signResults(resultsKey, text)) };
 }
 
 /** One matrix job as the runner runs it: the bundled action on the passing M4 example; its output files. */
