@@ -26,6 +26,7 @@ const WHAT: Record<keyof ForgetCounts, string> = {
   scoreEvents: 'manual-score history rows',
   lmsGrades: 'LMS sync grades',
   queuedWrites: 'queued GitHub writes',
+  prComments: 'remembered pull-request comment ids',
 };
 
 /** Runs `mlgrade forget`; returns the exit code. */

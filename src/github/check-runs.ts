@@ -1,5 +1,5 @@
 /**
- * Check runs for attempts: created queued when the attempt is recorded, completed by the collector
+ * Check runs for attempts: created queued (or at once completed) from the outbox, completed by the collector
  * (summary, annotations in batches of 50, a Regrade button) or failed with config problems.
  */
 import type { Annotation } from '../attempt/results-report.js';
@@ -29,40 +29,66 @@ export function checkRunName(assignmentId: string): string {
   return `mlgrade: ${assignmentId}`;
 }
 
+/** The attempt a check run belongs to: enough to create the run, or find it by `external_id`. */
+export type CheckRunTarget = Pick<Attempt, 'id' | 'repository' | 'sha' | 'assignmentId'>;
+
 /**
- * Creates the queued check run of an attempt; `external_id` ties it back to the attempt. A try that
- * failed with a 5xx may still have created it: the write scheduler then finds it by `external_id`
- * instead of creating a second one. `lookFirst` (resuming an attempt a crashed process started)
- * looks before the first try too.
+ * Creates an attempt's check run; `external_id` ties it back to the attempt. A try that failed with a
+ * 5xx may still have created it: the write scheduler then finds it by `external_id` instead of
+ * creating a second one. Queued (with a link to the queue's status page when there is one), or,
+ * when `report` is given, already completed: an attempt graded or superseded before its queued
+ * check run was sent costs one write instead of two. Annotations past the first 50 follow in updates.
+ * Returns the run's id and the pull requests it is on.
  */
-export async function createQueuedCheckRun(
+export async function createCheckRun(
   github: GitHub,
-  attempt: Attempt,
-  options: { lookFirst?: boolean } = {},
-): Promise<number> {
-  if (options.lookFirst) {
-    const found = await findCheckRun(github, attempt);
-    if (found !== undefined) return found;
-  }
+  attempt: CheckRunTarget,
+  report?: CheckRunReport,
+  detailsUrl?: string,
+): Promise<{ id: number; pullRequests: number[] }> {
+  const annotations = report?.annotations ?? [];
+  const fields = report
+    ? {
+        status: 'completed' as const,
+        conclusion: report.conclusion,
+        completed_at: new Date().toISOString(),
+        output: completionOutput(report, annotations.slice(0, ANNOTATIONS_PER_REQUEST)),
+        ...(report.regrade === false ? {} : { actions: [REGRADE_ACTION] }),
+      }
+    : {
+        status: 'queued' as const,
+        output: {
+          title: 'Queued for grading',
+          summary: detailsUrl
+            ? `Waiting for a grading runner. Your place in the queue: ${detailsUrl}`
+            : 'Waiting for a grading runner.',
+        },
+      };
   const { data } = await github.rest.checks.create({
     ...splitRepository(attempt.repository),
     name: checkRunName(attempt.assignmentId),
     head_sha: attempt.sha,
     external_id: attempt.id,
-    status: 'queued',
-    output: { title: 'Queued for grading', summary: 'Waiting for a grading runner.' },
+    ...(detailsUrl ? { details_url: detailsUrl } : {}),
+    ...fields,
     request: {
+      // The run found stands for the one created: with its pull requests, which the comment goes to.
       [FIND_EXISTING]: async () => {
-        const id = await findCheckRun(github, attempt);
-        return id === undefined ? undefined : { status: 200, url: '', headers: {}, data: { id } };
+        const run = await findRun(github, attempt);
+        return run && { status: 200, url: '', headers: {}, data: run };
       },
     },
   });
-  return data.id;
+  if (report) await appendAnnotations(github, attempt.repository, data.id, report, annotations);
+  return { id: data.id, pullRequests: (data.pull_requests ?? []).map((pull) => pull.number) };
 }
 
 /** The id of the attempt's check run on its commit, found by `external_id`; undefined when there is none. */
-export async function findCheckRun(github: GitHub, attempt: Attempt): Promise<number | undefined> {
+export async function findCheckRun(github: GitHub, attempt: CheckRunTarget): Promise<number | undefined> {
+  return (await findRun(github, attempt))?.id;
+}
+
+async function findRun(github: GitHub, attempt: CheckRunTarget) {
   const { data } = await github.rest.checks.listForRef({
     ...splitRepository(attempt.repository),
     ref: attempt.sha,
@@ -70,7 +96,7 @@ export async function findCheckRun(github: GitHub, attempt: Attempt): Promise<nu
     filter: 'all',
     per_page: 100,
   });
-  return data.check_runs.find((run) => run.external_id === attempt.id)?.id;
+  return data.check_runs.find((run) => run.external_id === attempt.id);
 }
 
 /** What a completed check run says. */
@@ -94,17 +120,33 @@ export async function completeCheckRun(
   report: CheckRunReport,
 ): Promise<number[]> {
   const annotations = report.annotations ?? [];
-  const output = { title: report.title, summary: capSummary(report.summary) };
-  const first = annotations.slice(0, ANNOTATIONS_PER_REQUEST);
   const { data } = await github.rest.checks.update({
     ...splitRepository(repository),
     check_run_id: checkRunId,
     status: 'completed',
     conclusion: report.conclusion,
     completed_at: new Date().toISOString(),
-    output: { ...output, ...(first.length > 0 ? { annotations: [...first] } : {}) },
+    output: completionOutput(report, annotations.slice(0, ANNOTATIONS_PER_REQUEST)),
     ...(report.regrade === false ? {} : { actions: [REGRADE_ACTION] }),
   });
+  await appendAnnotations(github, repository, checkRunId, report, annotations);
+  return (data.pull_requests ?? []).map((pull) => pull.number);
+}
+
+function completionOutput(report: CheckRunReport, first: readonly Annotation[]) {
+  const output = { title: report.title, summary: capSummary(report.summary) };
+  return first.length > 0 ? { ...output, annotations: [...first] } : output;
+}
+
+/** Annotations past the first 50, in batches of 50: GitHub appends them across updates. */
+async function appendAnnotations(
+  github: GitHub,
+  repository: string,
+  checkRunId: number,
+  report: CheckRunReport,
+  annotations: readonly Annotation[],
+): Promise<void> {
+  const output = { title: report.title, summary: capSummary(report.summary) };
   for (let at = ANNOTATIONS_PER_REQUEST; at < annotations.length; at += ANNOTATIONS_PER_REQUEST) {
     await github.rest.checks.update({
       ...splitRepository(repository),
@@ -112,7 +154,6 @@ export async function completeCheckRun(
       output: { ...output, annotations: annotations.slice(at, at + ANNOTATIONS_PER_REQUEST) },
     });
   }
-  return (data.pull_requests ?? []).map((pull) => pull.number);
 }
 
 /** Keeps a summary within GitHub's limit, cutting at a line and saying so. */

@@ -8,10 +8,11 @@
  * /metrics, and revived by the sweep later. GitHub answering 404, 410 or 422 will not change by
  * trying again (the check run or repository is gone), so such a write is given up at once.
  */
+import type { Ledger } from '../store/ledger-types.js';
 import type { OutboxItem, SqlOutbox } from '../store/outbox.js';
 import { statusOf } from './github-client.js';
 import type { InstallationClients } from './installation-clients.js';
-import { sendWrite } from './outbox-writes.js';
+import { type SendContext, sendWrite } from './outbox-writes.js';
 
 /** Prefix of the error of a write given up because GitHub will never accept it. */
 export const PERMANENT_FAILURE = 'permanent: ';
@@ -31,6 +32,8 @@ export interface OutboxWorkerOptions {
   outbox: SqlOutbox;
   /** Installation clients (shared with the sweep). */
   clients: InstallationClients;
+  /** The ledger's check run ids and kept comments (see {@link sendContext}). */
+  context: SendContext;
   log: { info: (message: string) => void; warn: (message: string) => void; error: (message: string) => void };
   /** Tries before a write is given up (default 8: about two hours of backing off). */
   maxTries?: number;
@@ -45,6 +48,21 @@ export interface OutboxWorkerOptions {
   now?: () => Date;
 }
 
+/** The send context over a ledger: attempts' check run ids and the comments kept, as the ledger stores them. */
+export function sendContext(
+  ledger: Pick<Ledger, 'getAttempt' | 'transitionAttempt' | 'comments'>,
+): SendContext {
+  return {
+    checkRuns: {
+      idOf: async (attemptId) => (await ledger.getAttempt(attemptId))?.checkRunId,
+      remember: async (attemptId, checkRunId) => {
+        await ledger.transitionAttempt(attemptId, undefined, { checkRunId });
+      },
+    },
+    comments: ledger.comments,
+  };
+}
+
 /** Creates the worker. */
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const maxTries = options.maxTries ?? 8;
@@ -57,7 +75,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   const send = async (item: OutboxItem) => {
     try {
-      const next = await sendWrite(await options.clients.clientFor(item.repository), item);
+      const next = await sendWrite(await options.clients.clientFor(item.repository), item, options.context);
       if (next.length > 0) await options.outbox.put(next);
       await options.outbox.done(item, now());
     } catch (error) {

@@ -1,19 +1,36 @@
 /**
  * The GitHub writes mlgrade stores in the outbox (store/outbox.ts) instead of making at once, and
- * how each is sent. A check run's completion carries the PR comment to write after it: the
- * completion's answer names the pull requests the check run is on.
+ * how each is sent.
+ *
+ * An attempt's check run has one outbox key from its announcement (queued) to its completion, so
+ * while the announcement waits for the write budget (a deadline-night burst) a completion or a
+ * supersession replaces it, and the run is created once, already completed: one write instead of
+ * two. A completion carries the PR comment to write after it: the answer names the pull requests
+ * the check run is on.
  */
 import type { Attempt } from '../store/ledger-types.js';
 import type { OutboxItem, OutboxPut } from '../store/outbox.js';
 import { OUTBOX_PRIORITY } from '../store/outbox.js';
-import { type CheckRunReport, completeCheckRun } from './check-runs.js';
+import {
+  type CheckRunReport,
+  type CheckRunTarget,
+  completeCheckRun,
+  createCheckRun,
+  findCheckRun,
+} from './check-runs.js';
 import type { GitHub } from './github-client.js';
-import { upsertComment } from './pr-comment.js';
+import { type CommentMemory, upsertComment } from './pr-comment.js';
 
-/** A check run to complete, and the comment to upsert on its pull requests afterwards. */
+/** An attempt's check run to create (queued) or complete, and the comment to upsert afterwards. */
 export interface CheckRunWrite {
-  checkRunId: number;
-  report: CheckRunReport;
+  /** The run, when known as the write was stored (rows stored before check runs were keyed by attempt). */
+  checkRunId?: number;
+  /** The attempt whose run it is: the run is the attempt's (ledger), found by `external_id`, or created. */
+  attempt?: CheckRunTarget;
+  /** The completion; absent, the write announces the attempt with a queued check run. */
+  report?: CheckRunReport;
+  /** The queued run's link (the queue's status page). */
+  detailsUrl?: string;
   comment?: { assignmentId: string; markdown: string; pullRequests: number[] };
 }
 
@@ -24,18 +41,30 @@ export interface CommentWrite {
   markdown: string;
 }
 
-/**
- * The completion of a check run. Keyed by the check run: a later completion of the same run while
- * this one waits (a rescore, a republish) replaces it.
- */
-export function checkRunWrite(repository: string, attemptId: string | null, write: CheckRunWrite): OutboxPut {
+/** What sending needs from the ledger: the check run ids of attempts, and the comments kept. */
+export interface SendContext {
+  checkRuns: {
+    idOf(attemptId: string): Promise<number | null | undefined>;
+    remember(attemptId: string, checkRunId: number): Promise<void>;
+  };
+  comments: CommentMemory;
+}
+
+/** The outbox key of an attempt's check run: its announcement and completion coalesce. */
+function checkRunKey(attempt: Pick<Attempt, 'id' | 'repository'>): string {
+  return `check_run:${attempt.repository.toLowerCase()}:attempt:${attempt.id}`;
+}
+
+/** The queued check run that tells a student their commit is in line: sent first of all writes. */
+export function announceWrite(attempt: Attempt, detailsUrl?: string): OutboxPut {
+  const write: CheckRunWrite = { attempt: target(attempt), ...(detailsUrl ? { detailsUrl } : {}) };
   return {
-    key: `check_run:${repository.toLowerCase()}:${write.checkRunId}`,
+    key: checkRunKey(attempt),
     kind: 'check_run',
-    repository,
-    attemptId,
+    repository: attempt.repository,
+    attemptId: attempt.id,
     payload: write,
-    priority: OUTBOX_PRIORITY.checkRun,
+    priority: OUTBOX_PRIORITY.announce,
   };
 }
 
@@ -52,48 +81,85 @@ export function commentWrite(repository: string, attemptId: string | null, write
 }
 
 /**
- * The writes that show an attempt's outcome: its check run's completion, carrying the comment to
- * upsert afterwards on the attempt's pull request and any the check run is on. An attempt without
- * a check run gets the comment on its own pull request only (nothing when it has none).
+ * The writes that show an attempt's outcome: its check run's completion (created completed when
+ * its announcement has not been sent yet), carrying the comment to upsert afterwards on the
+ * attempt's pull request and any the check run is on.
  */
 export function attemptOutcomeWrites(
-  attempt: Pick<Attempt, 'id' | 'repository' | 'assignmentId' | 'checkRunId' | 'pullRequest'>,
+  attempt: Pick<Attempt, 'id' | 'repository' | 'sha' | 'assignmentId' | 'pullRequest'>,
   report: CheckRunReport,
   commentMarkdown?: string,
 ): OutboxPut[] {
   const pullRequests = attempt.pullRequest === null ? [] : [attempt.pullRequest];
-  const comment =
-    commentMarkdown === undefined
-      ? undefined
-      : { assignmentId: attempt.assignmentId, markdown: commentMarkdown, pullRequests };
-  if (attempt.checkRunId !== null)
-    return [
-      checkRunWrite(attempt.repository, attempt.id, {
-        checkRunId: attempt.checkRunId,
-        report,
-        ...(comment ? { comment } : {}),
-      }),
-    ];
-  if (!comment) return [];
-  const { assignmentId, markdown } = comment;
-  return pullRequests.map((pullRequest) =>
-    commentWrite(attempt.repository, attempt.id, { pullRequest, assignmentId, markdown }),
-  );
+  const write: CheckRunWrite = {
+    attempt: target(attempt),
+    report,
+    ...(commentMarkdown === undefined
+      ? {}
+      : { comment: { assignmentId: attempt.assignmentId, markdown: commentMarkdown, pullRequests } }),
+  };
+  return [
+    {
+      key: checkRunKey(attempt),
+      kind: 'check_run',
+      repository: attempt.repository,
+      attemptId: attempt.id,
+      payload: write,
+      priority: OUTBOX_PRIORITY.checkRun,
+    },
+  ];
+}
+
+function target(attempt: CheckRunTarget): CheckRunTarget {
+  return {
+    id: attempt.id,
+    repository: attempt.repository,
+    sha: attempt.sha,
+    assignmentId: attempt.assignmentId,
+  };
 }
 
 /**
- * Makes one stored write; returns the writes it leads to (a completion's comments). Completing a
- * check run and upserting a comment are idempotent, so a row sent twice (a crash after the request,
- * before the row was marked done) changes nothing the second time.
+ * Makes one stored write; returns the writes it leads to (a completion's comments). Each is
+ * idempotent, so a row sent twice (a crash after the request, before the row was marked done)
+ * changes nothing the second time: a check run is created only when the ledger knows none for the
+ * attempt and, on a later try, none carries its `external_id`; completing and upserting are updates.
  */
-export async function sendWrite(github: GitHub, item: OutboxItem): Promise<OutboxPut[]> {
+export async function sendWrite(
+  github: GitHub,
+  item: OutboxItem,
+  context: SendContext,
+): Promise<OutboxPut[]> {
   if (item.kind === 'comment') {
     const write = item.payload as CommentWrite;
-    await upsertComment(github, item.repository, write.pullRequest, write.assignmentId, write.markdown);
+    await upsertComment(
+      github,
+      item.repository,
+      write.pullRequest,
+      write.assignmentId,
+      write.markdown,
+      context.comments,
+    );
     return [];
   }
   const write = item.payload as CheckRunWrite;
-  const pulls = await completeCheckRun(github, item.repository, write.checkRunId, write.report);
+  let checkRunId = write.checkRunId ?? (write.attempt && (await context.checkRuns.idOf(write.attempt.id)));
+  // An earlier try may have created the run and failed before the ledger learned its id.
+  if (checkRunId == null && write.attempt && item.tries > 1) {
+    checkRunId = await findCheckRun(github, write.attempt);
+    if (checkRunId !== undefined) await context.checkRuns.remember(write.attempt.id, checkRunId);
+  }
+  let pulls: number[] = [];
+  if (checkRunId == null) {
+    if (!write.attempt) throw new Error(`Outbox row ${item.id} names neither a check run nor an attempt.`);
+    const created = await createCheckRun(github, write.attempt, write.report, write.detailsUrl);
+    await context.checkRuns.remember(write.attempt.id, created.id);
+    pulls = created.pullRequests;
+  } else {
+    // An announcement of a run that exists already (a resumed attempt): nothing to say.
+    if (!write.report) return [];
+    pulls = await completeCheckRun(github, item.repository, checkRunId, write.report);
+  }
   if (!write.comment) return [];
   const { assignmentId, markdown, pullRequests } = write.comment;
   return [...new Set([...pulls, ...pullRequests])].map((pullRequest) =>

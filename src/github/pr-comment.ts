@@ -1,7 +1,8 @@
 /**
  * One pull-request comment per assignment, found by a hidden marker and updated in place. The
- * comment id and body last written are remembered, so a steady stream of attempts costs one request
- * per update (none when nothing changed) instead of a listing each time.
+ * comment id and body last written are remembered (the app: in the ledger, store/pr-comments.ts, so
+ * every replica sees the same comment; the CLI: in memory), so a steady stream of attempts costs one
+ * request per update (none when nothing changed) instead of a listing each time.
  */
 import { createHash } from 'node:crypto';
 import { type GitHub, statusOf } from './github-client.js';
@@ -15,7 +16,30 @@ export function commentMarker(assignmentId: string): string {
   return `<!-- mlgrade:comment assignment=${assignmentId} -->`;
 }
 
+/** Where a comment is. */
+export interface CommentPlace {
+  repository: string;
+  pullRequest: number;
+  assignmentId: string;
+}
+
+/** Remembers comment ids and the hash of the body last written. */
+export interface CommentMemory {
+  get(place: CommentPlace): Promise<{ id: number; hash: string } | undefined>;
+  set(place: CommentPlace, comment: { id: number; hash: string }): Promise<void>;
+}
+
 const known = new Map<string, { id: number; hash: string }>();
+const placeKey = (place: CommentPlace) =>
+  `${place.repository}#${place.pullRequest}:${place.assignmentId}`.toLowerCase();
+
+/** The process's own memory: enough for one process (the CLI, tests); the app uses the ledger's. */
+export const processCommentMemory: CommentMemory = {
+  get: async (place) => known.get(placeKey(place)),
+  set: async (place, comment) => {
+    known.set(placeKey(place), comment);
+  },
+};
 
 /** What {@link upsertComment} did. */
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
@@ -27,26 +51,27 @@ export async function upsertComment(
   pullRequest: number,
   assignmentId: string,
   markdown: string,
+  memory: CommentMemory = processCommentMemory,
 ): Promise<UpsertOutcome> {
   const [owner = '', repo = ''] = repository.split('/');
   const marker = commentMarker(assignmentId);
   const body = `${marker}\n${markdown}`.slice(0, MAX_COMMENT_CHARS);
   const hash = createHash('sha256').update(body).digest('hex');
-  const key = `${repository}#${pullRequest}:${assignmentId}`.toLowerCase();
-  const remembered = known.get(key);
+  const place = { repository, pullRequest, assignmentId };
+  const remembered = await memory.get(place);
   if (remembered?.hash === hash) return 'unchanged';
   if (remembered && (await tryUpdate(github, owner, repo, remembered.id, body))) {
-    known.set(key, { id: remembered.id, hash });
+    await memory.set(place, { id: remembered.id, hash });
     return 'updated';
   }
   const existing = await findMarked(github, owner, repo, pullRequest, marker);
   if (existing?.body === body) {
-    known.set(key, { id: existing.id, hash });
+    await memory.set(place, { id: existing.id, hash });
     return 'unchanged';
   }
   if (existing) {
     await github.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
-    known.set(key, { id: existing.id, hash });
+    await memory.set(place, { id: existing.id, hash });
     return 'updated';
   }
   const { data } = await github.rest.issues.createComment({
@@ -62,7 +87,7 @@ export async function upsertComment(
       },
     },
   });
-  known.set(key, { id: data.id, hash });
+  await memory.set(place, { id: data.id, hash });
   return 'created';
 }
 
@@ -76,10 +101,14 @@ export async function upsertComments(
   pullRequests: Iterable<number>,
   assignmentId: string,
   markdown: string,
+  memory: CommentMemory = processCommentMemory,
 ): Promise<{ number: number; outcome: UpsertOutcome }[]> {
   const done: { number: number; outcome: UpsertOutcome }[] = [];
   for (const number of new Set(pullRequests)) {
-    done.push({ number, outcome: await upsertComment(github, repository, number, assignmentId, markdown) });
+    done.push({
+      number,
+      outcome: await upsertComment(github, repository, number, assignmentId, markdown, memory),
+    });
   }
   return done;
 }
@@ -95,7 +124,7 @@ async function tryUpdate(github: GitHub, owner: string, repo: string, id: number
   }
 }
 
-/** Forgets remembered comments (tests). */
+/** Forgets the process's remembered comments (tests). */
 export function forgetComments(): void {
   known.clear();
 }

@@ -2,8 +2,9 @@
  * The one policy for talking to GitHub, as an Octokit `request` hook:
  * `octokit.hook.wrap('request', scheduler.wrap)`.
  *
- * 1. Content-creating requests (anything but GET/HEAD) run one at a time, and at most
- *    `writesPerMinute` (80) start in any rolling minute: GitHub's secondary limits punish bursts.
+ * 1. Content-creating requests (anything but GET/HEAD) run one at a time, each taking a slot of the
+ *    write budget first (write-budget.ts: 80 in any rolling minute, 500 in any hour, paced; shared
+ *    by the app's replicas through the ledger): GitHub's secondary limits punish bursts.
  * 2. When GitHub says wait (`retry-after`, an exhausted `x-ratelimit-reset`, a secondary limit), every
  *    request through this scheduler waits until then, reads too.
  * 3. 5xx and network failures back off exponentially with jitter; 4xx other than rate limits fail at once.
@@ -14,6 +15,7 @@
  */
 import { classifyFailure, exhaustedWaitMs } from './rate-limit-headers.js';
 import { RollingWindow } from './rate-limit-window.js';
+import { githubWriteLimits, memoryWriteBudget, type WriteBudget } from './write-budget.js';
 
 /** Tuning and test seams; every field has a production default. */
 export interface WriteSchedulerOptions {
@@ -21,6 +23,11 @@ export interface WriteSchedulerOptions {
   writesPerMinute?: number;
   /** Length of the rolling window (default 60 000 ms). */
   windowMs?: number;
+  /**
+   * The budget writes take slots from (default: in memory, `writesPerMinute` per `windowMs`, 500 per
+   * 60 windows, no pacing). The app passes the ledger's, shared by its replicas.
+   */
+  budget?: WriteBudget;
   /** Retries after the first try (default 5). */
   maxRetries?: number;
   /** First backoff delay; doubles with each retry (default 1 000 ms). */
@@ -74,7 +81,7 @@ export interface WriteScheduler {
 
 const READS = new Set(['GET', 'HEAD']);
 
-type Settings = Required<Omit<WriteSchedulerOptions, 'writesPerMinute' | 'windowMs'>>;
+type Settings = Required<Omit<WriteSchedulerOptions, 'writesPerMinute' | 'windowMs' | 'budget'>>;
 type WaitReason = 'write-window' | 'rate-limit' | 'backoff';
 
 /** Creates a scheduler; share one per process so every client obeys the same window and pauses. */
@@ -85,7 +92,9 @@ export function createWriteScheduler(options: WriteSchedulerOptions = {}): Write
 class Scheduler implements WriteScheduler {
   readonly metrics: WriteSchedulerMetrics = { requests: {}, retries: 0, waits: 0, waitedMs: 0, gaveUp: 0 };
   private readonly settings: Settings;
+  /** This process's writes in the window (for /metrics; the budget may count other replicas' too). */
   private readonly window: RollingWindow;
+  private readonly budget: WriteBudget;
   /** No request is sent before this time (epoch ms): GitHub asked us to wait. */
   private pausedUntil = 0;
   /** Tail of the write queue. */
@@ -93,6 +102,7 @@ class Scheduler implements WriteScheduler {
   /** Writes in the queue, counted apart because the chain of promises cannot be measured. */
   private queuedWrites = 0;
   private readonly windowMs: number;
+  private readonly perWindow: number;
 
   constructor(options: WriteSchedulerOptions) {
     this.settings = {
@@ -104,15 +114,20 @@ class Scheduler implements WriteScheduler {
       random: options.random ?? Math.random,
       onWait: options.onWait ?? (() => {}),
     };
-    this.windowMs = options.windowMs ?? 60_000;
-    this.window = new RollingWindow(options.writesPerMinute ?? 80, this.windowMs);
+    this.windowMs = options.budget?.limits.windowMs ?? options.windowMs ?? 60_000;
+    const perWindow = options.budget?.limits.perWindow ?? options.writesPerMinute ?? 80;
+    this.budget =
+      options.budget ?? memoryWriteBudget({ ...githubWriteLimits(perWindow, this.windowMs), gapMs: 0 });
+    // Counts can exceed the budget's limit here only if the budget is shared; capacity is for display.
+    this.window = new RollingWindow(Number.MAX_SAFE_INTEGER, this.windowMs);
+    this.perWindow = perWindow;
   }
 
   load(): WriteSchedulerLoad {
     return {
       queuedWrites: this.queuedWrites,
       writesInWindow: this.window.count(this.settings.now()),
-      writesPerWindow: this.window.capacity,
+      writesPerWindow: this.perWindow,
       windowMs: this.windowMs,
     };
   }
@@ -163,7 +178,7 @@ class Scheduler implements WriteScheduler {
     }
   }
 
-  /** Waits out any rate-limit pause and, for writes, the rolling window; then claims a slot. */
+  /** Waits out any rate-limit pause and, for writes, takes a slot of the write budget. */
   private async waitTurn(call: Call): Promise<void> {
     for (;;) {
       const now = this.settings.now();
@@ -171,11 +186,12 @@ class Scheduler implements WriteScheduler {
         await this.wait('rate-limit', this.pausedUntil - now, call);
         continue;
       }
-      const windowDelay = call.write ? this.window.delayMs(now) : 0;
-      if (windowDelay <= 0) break;
-      await this.wait('write-window', windowDelay, call);
+      if (!call.write) return;
+      const budgetDelay = await this.budget.take(now);
+      if (budgetDelay <= 0) break;
+      await this.wait('write-window', budgetDelay, call);
     }
-    if (call.write) this.window.record(this.settings.now());
+    this.window.record(this.settings.now());
   }
 
   /** A success that spent the last of the primary limit: pause now rather than collect a 403 next. */

@@ -45,6 +45,7 @@ export async function rescorePublished(
     pulls,
     attempt.assignmentId,
     scored.comment,
+    deps.ledger.comments,
   ))
     log.info(
       `${attempt.repository}#${number}: ${attempt.assignmentId} comment ${outcome} after a manual score`,

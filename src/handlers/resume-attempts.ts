@@ -2,8 +2,8 @@
  * Work that no webhook will start again, picked up from the ledger (at startup and by the sweep):
  *
  * - **Stranded queued attempts.** A queued attempt lives in a process's dispatch queue; when that
- *   process dies, nothing else would dispatch it. Queued attempts older than a few minutes get their
- *   check run (found by `external_id` when the dead process had created it) and are dispatched.
+ *   process dies, nothing else would dispatch it. Queued attempts older than a few minutes are
+ *   dispatched (their check runs' announcements are in the outbox already, stored with them).
  *   Dispatching is a compare-and-set from `queued`, so an attempt another replica still holds is
  *   dispatched once.
  * - **Dispatches that never happened.** An attempt marked dispatched whose run GitHub does not list
@@ -12,7 +12,7 @@
  *   `workflow_run` delivery by itself: dispatched attempts whose run should be done are polled (a
  *   read, at most once per polling period per run) and a completed run is collected as the event would be.
  */
-import { createQueuedCheckRun, splitRepository } from '../github/check-runs.js';
+import { splitRepository } from '../github/check-runs.js';
 import { findRunByNonce } from '../github/dispatch-workflow.js';
 import { graderWorkflow, runNonceOf } from '../github/grader-workflow.js';
 import { tuning } from '../github/tuning.js';
@@ -32,7 +32,7 @@ export function resumeTimings(env: NodeJS.ProcessEnv = process.env): { strandedM
   };
 }
 
-/** Gives stranded queued attempts their check run and dispatches them; returns how many. */
+/** Dispatches stranded queued attempts; returns how many. */
 export async function resumeStranded(deps: AppDeps, log: Log, now = new Date()): Promise<number> {
   const before = now.getTime() - resumeTimings(deps.env).strandedMs;
   const stranded = (await deps.ledger.listPending(500)).filter((a) => a.createdAt.getTime() <= before);
@@ -40,13 +40,7 @@ export async function resumeStranded(deps: AppDeps, log: Log, now = new Date()):
   for (const attempt of stranded) {
     try {
       const github = await deps.clients.clientFor(attempt.repository);
-      let current: Attempt | undefined = attempt;
-      if (attempt.checkRunId === null) {
-        const checkRunId = await createQueuedCheckRun(github, attempt, { lookFirst: true });
-        current = await deps.ledger.transitionAttempt(attempt.id, ['queued'], { checkRunId });
-      }
-      if (!current) continue;
-      deps.dispatcher.enqueue(github, splitRepository(attempt.repository).owner, [current]);
+      deps.dispatcher.enqueue(github, splitRepository(attempt.repository).owner, [attempt]);
       resumed += 1;
     } catch (error) {
       log.error(`resume ${attempt.repository} attempt ${attempt.id}: ${(error as Error).message}`);

@@ -3,21 +3,22 @@
  *   1. load the course config from the config repository (none there → not a course, stop; errors →
  *      a failed check run, stop);
  *   2. match the repository to assignments (none → not a course repository, stop);
- *   3. per assignment: refuse a student-started attempt past the attempt budget (a neutral check
- *      run says so; grading it would let students probe the hidden test set), else record the
- *      attempt (idempotent on repository, sha, assignment) and supersede older queued attempts of
- *      the same repository and assignment (their check runs' completions go to the outbox);
- *   4. after the webhook is answered: create the attempts' queued check runs and hand them to the
- *      dispatcher.
+ *   3. per assignment, in one ledger transaction: refuse a student-started attempt past the attempt
+ *      budget (a neutral check run says so; grading it would let students probe the hidden test
+ *      set), else record the attempt (idempotent on repository, sha, assignment) with its queued
+ *      check run's announcement in the outbox, and supersede older queued attempts of the same
+ *      repository and assignment (their check runs' completions go to the outbox too);
+ *   4. hand the attempts to the dispatcher and kick the outbox: no GitHub write before the webhook
+ *      is answered.
  */
 
 import type { Assignment } from '../config/schema.js';
 import { problemLine } from '../course/config-repository.js';
 import { type Account, identifyStudent, matchAssignments } from '../course/match-submission.js';
-import { checkRunName, createQueuedCheckRun } from '../github/check-runs.js';
+import { checkRunName } from '../github/check-runs.js';
 import type { GitHub } from '../github/github-client.js';
-import { attemptOutcomeWrites } from '../github/outbox-writes.js';
-import type { Attempt, AttemptTrigger } from '../store/ledger-types.js';
+import { announceWrite, attemptOutcomeWrites } from '../github/outbox-writes.js';
+import type { Attempt, AttemptBudget, AttemptTrigger, SubmissionRules } from '../store/ledger-types.js';
 import type { OutboxPut } from '../store/outbox.js';
 import type { AppDeps, Log } from './app-deps.js';
 
@@ -69,105 +70,90 @@ export async function startAttempts(
     log.info(`${repository}: matches no assignment's repository pattern; not a course repository`);
     return [];
   }
-  const recorded: { attempt: Attempt; resuming: boolean }[] = [];
+  const queued: Attempt[] = [];
   for (const match of matches) {
-    if (await budgetUsed(deps, github, submission, match.assignment)) {
+    const recorded = await deps.ledger.recordSubmission(
+      {
+        courseId: loaded.config.course.id,
+        assignmentId: match.assignment.id,
+        repository,
+        repositoryId: submission.repositoryId,
+        ...(submission.student ?? (await student(deps, github, submission, match.login))),
+        sha: submission.sha,
+        trigger: submission.trigger,
+        pullRequest: submission.pullRequest,
+        deliveryId: submission.deliveryId,
+      },
+      {
+        ...budgetRule(submission, match.assignment),
+        // The queued check run waits in the outbox with the attempt: in a burst it is still there when
+        // the attempt is graded or superseded, and the run is then created once, completed.
+        announce: (attempt) => [announceWrite(attempt)],
+        closing: (old, by) => closeSuperseded(old, by.sha.slice(0, 7)),
+      },
+    );
+    if ('refused' in recorded) {
       log.info(`${repository}: ${match.assignment.id} attempt budget used; not graded`);
+      await refuseOverBudget(github, submission, match.assignment, recorded.refused);
       continue;
     }
-    const { attempt, created: isNew } = await deps.ledger.createAttempt({
-      courseId: loaded.config.course.id,
-      assignmentId: match.assignment.id,
-      repository,
-      repositoryId: submission.repositoryId,
-      ...(submission.student ?? (await student(deps, github, submission, match.login))),
-      sha: submission.sha,
-      trigger: submission.trigger,
-      pullRequest: submission.pullRequest,
-      deliveryId: submission.deliveryId,
-    });
+    const { attempt, created } = recorded;
     // The same delivery again (redelivered after this handler failed or its process died): finish
     // what that try began. Another event for the commit (its pull request after its push) adds nothing.
     const resuming =
-      !isNew &&
+      !created &&
       attempt.state === 'queued' &&
       submission.deliveryId !== null &&
       attempt.deliveryId === submission.deliveryId;
-    if (!isNew && !resuming) {
+    if (!created && !resuming) {
       log.info(
         `${repository}@${submission.sha.slice(0, 7)}: ${match.assignment.id} already has attempt ${attempt.id}`,
       );
       continue;
     }
-    // Supersede in the ledger before any request: while this handler waits for GitHub, a newer push's
-    // handler may record its attempt, and only attempts older than this one are taken here.
-    // Their check runs' completions are stored with the supersession and sent after this attempt's
-    // check run is created (a student's first sign of life goes first).
-    await deps.ledger.supersedeQueued(repository, match.assignment.id, attempt.id, (old) =>
-      closeSuperseded(old, attempt.sha.slice(0, 7)),
-    );
-    recorded.push({ attempt, resuming });
+    queued.push(attempt);
   }
-  if (recorded.length === 0) return [];
+  if (queued.length === 0) return [];
   deps.clients.remember(submission.owner, submission.installationId);
-  // The webhook is answered now: the attempts are in the ledger. Their check runs wait for the
-  // write scheduler, which in a burst can take longer than GitHub's 10 s for an answer. If this
-  // process dies first, the sweep resumes them (resume-attempts.ts).
-  deps.tasks.run(() => announceAndDispatch(deps, github, submission.owner, recorded, log));
-  return recorded.map(({ attempt }) => attempt);
-}
-
-/**
- * Creates each recorded attempt's queued check run (finding it by `external_id` when resuming a try
- * that may have created it), closes one superseded meanwhile, and hands the rest to the dispatcher.
- * An attempt whose check run cannot be created stays queued for the sweep to resume.
- */
-async function announceAndDispatch(
-  deps: AppDeps,
-  github: GitHub,
-  owner: string,
-  recorded: { attempt: Attempt; resuming: boolean }[],
-  log: Log,
-): Promise<void> {
-  const queued: Attempt[] = [];
-  for (const { attempt, resuming } of recorded) {
-    try {
-      const checkRunId =
-        attempt.checkRunId ?? (await createQueuedCheckRun(github, attempt, { lookFirst: resuming }));
-      const current = await deps.ledger.updateAttempt(attempt.id, { checkRunId });
-      if (current.state === 'superseded') {
-        // A newer push superseded this attempt while its check run was being created, so the newer
-        // push's handler saw no check run to close: close it here, or it would stay queued forever.
-        await deps.ledger.outbox.put(closeSuperseded(current, 'a newer commit'));
-      } else queued.push(current);
-    } catch (error) {
-      log.error(
-        `${attempt.repository} attempt ${attempt.id}: check run not created (${(error as Error).message}); the sweep resumes it`,
-      );
-    }
-  }
-  if (queued.length > 0) deps.dispatcher.enqueue(github, owner, queued);
+  // Everything is in the ledger now: the attempts and their check runs' announcements. The webhook is
+  // answered; the outbox sends the check runs as the write budget allows, and the dispatcher batches
+  // the attempts. If this process dies first, the sweep resumes them (resume-attempts.ts).
+  deps.dispatcher.enqueue(github, submission.owner, queued);
   deps.publisher.kick();
+  return queued;
 }
 
 /** Triggers an instructor or the app starts (Regrade, Retry after a timeout): never held to the budget. */
 const OUTSIDE_BUDGET: readonly AttemptTrigger[] = ['regrade', 'retry'];
 
 /**
- * True when the student has used the assignment's graded attempts (`attempts.max`); then a completed,
- * neutral check run explains it. Used are the student's completed attempts and those a runner has
- * picked up (a newer push cannot supersede them, so grading this one too would exceed the budget);
- * queued ones are not, as this push supersedes them. The other event of a commit already attempted
- * (its push, then its pull request) adds no attempt, so it is never refused.
+ * The rule that refuses a student-started attempt once the assignment's graded attempts
+ * (`attempts.max`) are used; none for regrades or without a maximum. Used are the student's
+ * completed attempts and those a runner has picked up (a newer push cannot supersede them, so
+ * grading this one too would exceed the budget); queued ones are not, as this push supersedes them.
+ * The other event of a commit already attempted (its push, then its pull request) adds no attempt,
+ * so it is never refused. The ledger applies the rule under a lock (two pushes at once cannot both
+ * take the last place).
  */
-async function budgetUsed(deps: AppDeps, github: GitHub, submission: Submission, assignment: Assignment) {
+function budgetRule(submission: Submission, assignment: Assignment): Pick<SubmissionRules, 'refuse'> {
   const max = assignment.attempts?.max;
-  if (max === undefined || OUTSIDE_BUDGET.includes(submission.trigger)) return false;
-  const repository = `${submission.owner}/${submission.name}`;
-  const budget = await deps.ledger.attemptBudget(repository, assignment.id, submission.sha);
-  if (budget.commitAttempted && submission.trigger !== 'rerequested') return false;
+  if (max === undefined || OUTSIDE_BUDGET.includes(submission.trigger)) return {};
+  return {
+    refuse: (budget) =>
+      !(budget.commitAttempted && submission.trigger !== 'rerequested') &&
+      budget.graded + budget.running >= max,
+  };
+}
+
+/** A completed, neutral check run that says the attempt budget is used and what the student can do. */
+async function refuseOverBudget(
+  github: GitHub,
+  submission: Submission,
+  assignment: Assignment,
+  budget: AttemptBudget,
+): Promise<void> {
+  const max = assignment.attempts?.max ?? 0;
   const used = budget.graded + budget.running;
-  if (used < max) return false;
   const keep = assignment.attempts?.keep ?? 'best';
   const stands =
     budget.running === 0
@@ -185,7 +171,6 @@ async function budgetUsed(deps: AppDeps, github: GitHub, submission: Submission,
       summary: `This commit was not graded: ${assignment.title} allows ${max} graded attempt${max === 1 ? '' : 's'}, and all have been used. ${stands} Ask an instructor if you need another (they can regrade).`,
     },
   });
-  return true;
 }
 
 /** The student of a repository: the pusher when the name says so, else the roster's entry. */
@@ -196,8 +181,8 @@ async function student(deps: AppDeps, github: GitHub, submission: Submission, lo
 }
 
 /**
- * The completion of a superseded attempt's check run, saying which commit replaced it; none when it
- * has no check run yet (its own handler is still creating it and closes it once it sees the state).
+ * The completion of a superseded attempt's check run, saying which commit replaced it: it replaces
+ * the announcement when that has not been sent (one write, the run created completed).
  */
 function closeSuperseded(old: Attempt, by: string): OutboxPut[] {
   return attemptOutcomeWrites(old, {

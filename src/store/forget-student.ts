@@ -25,6 +25,8 @@ export interface ForgetCounts {
   scoreEvents: number;
   lmsGrades: number;
   queuedWrites: number;
+  /** The ids of the comments mlgrade keeps on the student's pull requests (the comments stay on GitHub). */
+  prComments: number;
 }
 
 /** What a forget touches: the student's repositories (lower-cased) and attempt ids. */
@@ -93,6 +95,12 @@ async function run(db: SqlQuery, target: ForgetTarget, scope: Scope, mode: 'coun
   const statements: [keyof ForgetCounts, string, string, unknown[]][] = [
     // GitHub writes not yet made (or kept after they were) carry the student's results.
     ['queuedWrites', 'outbox', 'attempt_id = ANY($1::text[])', byAttempt],
+    [
+      'prComments',
+      'pr_comments',
+      'repository = ANY($1::text[]) AND assignment_id = ANY($2::text[])',
+      byRepository,
+    ],
     ['results', 'attempt_results', 'attempt_id = ANY($1::text[])', byAttempt],
     [
       'scoreEvents',
@@ -122,6 +130,7 @@ async function run(db: SqlQuery, target: ForgetTarget, scope: Scope, mode: 'coun
     scoreEvents: 0,
     lmsGrades: 0,
     queuedWrites: 0,
+    prComments: 0,
   };
   for (const [key, table, where, params] of statements) {
     if (mode === 'count') {

@@ -7,6 +7,8 @@ import type { Results } from '../results/results-schema.js';
 import type { AssignmentScore } from '../results/score-types.js';
 import type { SyncStore } from './lms-syncs.js';
 import type { OutboxPut, SqlOutbox } from './outbox.js';
+import type { SqlPrComments } from './pr-comments.js';
+import type { SlotLimits, SqlWriteSlots } from './write-slots.js';
 
 /**
  * Where an attempt is in its life. `queued` → `dispatched` → `running` → `completed` is the happy
@@ -133,6 +135,21 @@ export interface ScoreEventFilter {
 /** Manual scores of one repository and assignment, by criterion id. */
 export type ManualScores = Record<string, { points: number; note?: string; by: string }>;
 
+/** What {@link Ledger.recordSubmission} applies. */
+export interface SubmissionRules {
+  /** True when the budget as it stands leaves no room for this attempt (omit: never refused). */
+  refuse?: (budget: AttemptBudget) => boolean;
+  /** The writes that announce a new attempt (its queued check run). */
+  announce: (attempt: Attempt) => readonly OutboxPut[];
+  /** The writes that close an attempt superseded by `by`. */
+  closing: (superseded: Attempt, by: Attempt) => readonly OutboxPut[];
+}
+
+/** What {@link Ledger.recordSubmission} did. */
+export type RecordedSubmission =
+  | { refused: AttemptBudget }
+  | { attempt: Attempt; created: boolean; superseded: Attempt[] };
+
 /** What the ledger knows about an attempt budget (see {@link Ledger.attemptBudget}). */
 export interface AttemptBudget {
   /** Student-started attempts that completed (infra_error, timed_out, superseded, invalid_results do not). */
@@ -163,6 +180,14 @@ export interface Ledger {
    * attempt with created=false. 'rerequested' | 'regrade' | 'retry' always create a new attempt.
    */
   createAttempt(input: NewAttempt): Promise<{ attempt: Attempt; created: boolean }>;
+  /**
+   * A submission's attempt, in one transaction under a lock on its repository and assignment (so
+   * replicas handling two pushes at once cannot both take the budget's last place or supersede each
+   * other): refused when `rules.refuse` says so of the budget; else created (or found, when its
+   * commit already has one) and, when new, stored with the writes that announce it, superseding the
+   * queued attempts recorded before it with the writes that close them.
+   */
+  recordSubmission(input: NewAttempt, rules: SubmissionRules): Promise<RecordedSubmission>;
   getAttempt(id: string): Promise<Attempt | undefined>;
   /** Applies the patch and returns the updated attempt; throws when the id is unknown. */
   updateAttempt(id: string, patch: AttemptPatch): Promise<Attempt>;
@@ -250,6 +275,10 @@ export interface Ledger {
   readonly syncs: SyncStore;
   /** GitHub writes not yet made (outbox.ts); drained by github/outbox-worker.ts. */
   readonly outbox: SqlOutbox;
+  /** The pull-request comments mlgrade keeps (pr-comments.ts). */
+  readonly comments: SqlPrComments;
+  /** The GitHub write budget every process on this ledger shares (write-slots.ts). */
+  writeBudget(limits: SlotLimits): SqlWriteSlots;
   /** The newest migration recorded in the database: one real query, so it also proves the database answers (readiness). */
   schemaVersion(): Promise<number>;
   /** Attempts counted by state (one COUNT … GROUP BY; for metrics). States with none are absent. */

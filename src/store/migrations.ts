@@ -174,6 +174,26 @@ CREATE INDEX outbox_by_attempt ON outbox (attempt_id) WHERE attempt_id IS NOT NU
 ALTER TABLE deliveries ADD COLUMN done_at timestamptz;
 UPDATE deliveries SET done_at = received_at;`,
   },
+  {
+    version: 5,
+    name: 'shared write budget, pull-request comments',
+    sql: `
+-- The GitHub writes every replica made in the last hour: one budget for all of them (GitHub counts
+-- the app's writes, not a process's). Taken under an advisory lock, see store/write-slots.ts.
+CREATE TABLE write_slots (at timestamptz NOT NULL);
+CREATE INDEX write_slots_at ON write_slots (at);
+-- The comment mlgrade keeps on a pull request per assignment, and the hash of the body last written:
+-- one comment per pull request whichever replica writes it, and no request when nothing changed.
+CREATE TABLE pr_comments (
+  repository text NOT NULL,
+  pull_request integer NOT NULL,
+  assignment_id text NOT NULL,
+  comment_id bigint NOT NULL,
+  body_hash text NOT NULL,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (repository, pull_request, assignment_id)
+);`,
+  },
 ];
 
 /** Any constant works; it only has to be the same in every process that migrates this database. */

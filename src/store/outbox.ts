@@ -21,8 +21,8 @@ export type OutboxKind = 'check_run' | 'comment';
 /** Where a row is. */
 export type OutboxState = 'pending' | 'done' | 'given_up';
 
-/** Lower numbers are sent first: a student's result before the PR comments about it. */
-export const OUTBOX_PRIORITY = { checkRun: 10, comment: 20 } as const;
+/** Lower numbers are sent first: a student's first sign of life, then results, then the PR comments about them. */
+export const OUTBOX_PRIORITY = { announce: 5, checkRun: 10, comment: 20 } as const;
 
 /** A write to store. */
 export interface OutboxPut {

@@ -15,8 +15,10 @@ import type {
   ManualScores,
   NewAttempt,
   NewManualScore,
+  RecordedSubmission,
   ScoreEvent,
   ScoreEventFilter,
+  SubmissionRules,
 } from './ledger-types.js';
 import { SqlSyncStore, type SyncStore } from './lms-syncs.js';
 import {
@@ -26,7 +28,9 @@ import {
   saveManualScore,
 } from './manual-scores.js';
 import { type OutboxPut, putOutbox, SqlOutbox } from './outbox.js';
+import { SqlPrComments } from './pr-comments.js';
 import type { SqlClient, SqlQuery } from './sql-client.js';
+import { type SlotLimits, SqlWriteSlots } from './write-slots.js';
 
 /** Triggers that grade a commit at most once per assignment (matches the partial unique index). */
 const ONCE_PER_COMMIT = new Set(['push', 'pull_request']);
@@ -50,10 +54,12 @@ const STALE_DELIVERY_MS = 5 * 60_000;
 export class SqlLedger implements Ledger {
   readonly syncs: SyncStore;
   readonly outbox: SqlOutbox;
+  readonly comments: SqlPrComments;
 
   constructor(private readonly db: SqlClient) {
     this.syncs = new SqlSyncStore(db);
     this.outbox = new SqlOutbox(db);
+    this.comments = new SqlPrComments(db);
   }
 
   async recordDelivery(
@@ -96,30 +102,31 @@ export class SqlLedger implements Ledger {
     return rows.length;
   }
 
-  async createAttempt(input: NewAttempt): Promise<{ attempt: Attempt; created: boolean }> {
-    const [inserted] = await this.db.query<AttemptRow>(INSERT_ATTEMPT, [
-      randomUUID(),
-      input.courseId,
-      input.assignmentId,
-      input.repository,
-      input.repositoryId,
-      input.studentId,
-      input.studentLogin,
-      input.sha,
-      input.trigger,
-      input.pullRequest ?? null,
-      input.deliveryId ?? null,
-      new Date(),
-    ]);
-    if (inserted) return { attempt: attemptFromRow(inserted), created: true };
-    if (!ONCE_PER_COMMIT.has(input.trigger)) throw new Error(`Could not create a ${input.trigger} attempt.`);
-    const [existing] = await this.db.query<AttemptRow>(
-      `SELECT * FROM attempts WHERE repository = $1 AND assignment_id = $2 AND sha = $3
-         AND trigger IN ('push', 'pull_request')`,
-      [input.repository, input.assignmentId, input.sha],
-    );
-    if (!existing) throw new Error(`Attempt for ${input.repository}@${input.sha} conflicted but is gone.`);
-    return { attempt: attemptFromRow(existing), created: false };
+  createAttempt(input: NewAttempt): Promise<{ attempt: Attempt; created: boolean }> {
+    return insertAttempt(this.db, input);
+  }
+
+  recordSubmission(input: NewAttempt, rules: SubmissionRules): Promise<RecordedSubmission> {
+    return this.db.transaction(async (tx) => {
+      // One submission of a repository and assignment at a time, across replicas: two pushes at once
+      // must not both fit in the budget's last place, nor each supersede the other.
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `${input.repository.toLowerCase()}\n${input.assignmentId}`,
+      ]);
+      if (rules.refuse) {
+        const budget = await budgetIn(tx, input.repository, input.assignmentId, input.sha);
+        if (rules.refuse(budget)) return { refused: budget };
+      }
+      const { attempt, created } = await insertAttempt(tx, input);
+      if (!created) return { attempt, created, superseded: [] };
+      const superseded = await supersedeIn(tx, attempt, rules.closing);
+      await putOutbox(tx, rules.announce(attempt));
+      return { attempt, created, superseded };
+    });
+  }
+
+  writeBudget(limits: SlotLimits): SqlWriteSlots {
+    return new SqlWriteSlots(this.db, limits);
   }
 
   getAttempt(id: string): Promise<Attempt | undefined> {
@@ -173,21 +180,9 @@ export class SqlLedger implements Ledger {
     keepId: string,
     closing: (superseded: Attempt) => readonly OutboxPut[] = () => [],
   ): Promise<Attempt[]> {
-    return this.db.transaction(async (tx) => {
-      // Only attempts recorded before the one kept: when two pushes are handled at once, the older
-      // one's handler must not supersede the newer attempt (seq is recording order).
-      const rows = await tx.query<AttemptRow>(
-        `UPDATE attempts SET state = 'superseded', completed_at = $4
-         WHERE repository = $1 AND assignment_id = $2
-           AND seq < (SELECT seq FROM attempts WHERE id = $3)
-           AND state IN ('queued', 'dispatched') AND started_at IS NULL
-         RETURNING *`,
-        [repository, assignmentId, keepId, new Date()],
-      );
-      const superseded = rows.map(attemptFromRow);
-      for (const attempt of superseded) await putOutbox(tx, closing(attempt));
-      return superseded;
-    });
+    return this.db.transaction((tx) =>
+      supersedeIn(tx, { id: keepId, repository, assignmentId }, (old) => closing(old)),
+    );
   }
 
   findByNonce(nonce: string): Promise<Attempt | undefined> {
@@ -240,22 +235,8 @@ export class SqlLedger implements Ledger {
     return row && { results: row.results, score: row.score };
   }
 
-  async attemptBudget(repository: string, assignmentId: string, sha: string): Promise<AttemptBudget> {
-    // "Running" is the complement of what supersedeQueued takes: open, and picked up by a runner.
-    const [row] = await this.db.query<{ graded: number; running: number; commit: number }>(
-      `SELECT
-         count(*) FILTER (WHERE trigger IN ${STUDENT_TRIGGERS} AND state = 'completed')::integer AS graded,
-         count(*) FILTER (WHERE trigger IN ${STUDENT_TRIGGERS} AND (state = 'running'
-           OR (state IN ('queued', 'dispatched') AND started_at IS NOT NULL)))::integer AS running,
-         count(*) FILTER (WHERE sha = $3 AND trigger IN ('push', 'pull_request'))::integer AS commit
-       FROM attempts WHERE repository = $1 AND assignment_id = $2`,
-      [repository, assignmentId, sha],
-    );
-    return {
-      graded: Number(row?.graded ?? 0),
-      running: Number(row?.running ?? 0),
-      commitAttempted: Number(row?.commit ?? 0) > 0,
-    };
+  attemptBudget(repository: string, assignmentId: string, sha: string): Promise<AttemptBudget> {
+    return budgetIn(this.db, repository, assignmentId, sha);
   }
 
   async listScores(
@@ -338,6 +319,80 @@ export class SqlLedger implements Ledger {
   private async many(sql: string, params: unknown[]): Promise<Attempt[]> {
     return (await this.db.query<AttemptRow>(sql, params)).map(attemptFromRow);
   }
+}
+
+/** Inserts an attempt, or finds the one its commit already has (push and pull request: once per commit). */
+async function insertAttempt(
+  db: SqlQuery,
+  input: NewAttempt,
+): Promise<{ attempt: Attempt; created: boolean }> {
+  const [inserted] = await db.query<AttemptRow>(INSERT_ATTEMPT, [
+    randomUUID(),
+    input.courseId,
+    input.assignmentId,
+    input.repository,
+    input.repositoryId,
+    input.studentId,
+    input.studentLogin,
+    input.sha,
+    input.trigger,
+    input.pullRequest ?? null,
+    input.deliveryId ?? null,
+    new Date(),
+  ]);
+  if (inserted) return { attempt: attemptFromRow(inserted), created: true };
+  if (!ONCE_PER_COMMIT.has(input.trigger)) throw new Error(`Could not create a ${input.trigger} attempt.`);
+  const [existing] = await db.query<AttemptRow>(
+    `SELECT * FROM attempts WHERE repository = $1 AND assignment_id = $2 AND sha = $3
+       AND trigger IN ('push', 'pull_request')`,
+    [input.repository, input.assignmentId, input.sha],
+  );
+  if (!existing) throw new Error(`Attempt for ${input.repository}@${input.sha} conflicted but is gone.`);
+  return { attempt: attemptFromRow(existing), created: false };
+}
+
+/**
+ * Supersedes the queued attempts of `keep`'s repository and assignment recorded before it, storing
+ * the writes that close each; `db` is a transaction.
+ */
+async function supersedeIn(
+  db: SqlQuery,
+  keep: Pick<Attempt, 'id' | 'repository' | 'assignmentId'>,
+  closing: (superseded: Attempt, by: Attempt) => readonly OutboxPut[],
+): Promise<Attempt[]> {
+  // Only attempts recorded before the one kept: when two pushes are handled at once, the older
+  // one's handler must not supersede the newer attempt (seq is recording order).
+  const rows = await db.query<AttemptRow>(
+    `UPDATE attempts SET state = 'superseded', completed_at = $4
+     WHERE repository = $1 AND assignment_id = $2
+       AND seq < (SELECT seq FROM attempts WHERE id = $3)
+       AND state IN ('queued', 'dispatched') AND started_at IS NULL
+     RETURNING *`,
+    [keep.repository, keep.assignmentId, keep.id, new Date()],
+  );
+  const superseded = rows.map(attemptFromRow);
+  const [kept] = await db.query<AttemptRow>('SELECT * FROM attempts WHERE id = $1', [keep.id]);
+  for (const attempt of superseded) await putOutbox(db, closing(attempt, attemptFromRow(kept!)));
+  return superseded;
+}
+
+/** Where the attempt budget stands (see {@link Ledger.attemptBudget}); `db` may be a transaction. */
+async function budgetIn(db: SqlQuery, repository: string, assignmentId: string, sha: string) {
+  // "Running" is the complement of what supersedeQueued takes: open, and picked up by a runner.
+  const [row] = await db.query<{ graded: number; running: number; commit: number }>(
+    `SELECT
+       count(*) FILTER (WHERE trigger IN ${STUDENT_TRIGGERS} AND state = 'completed')::integer AS graded,
+       count(*) FILTER (WHERE trigger IN ${STUDENT_TRIGGERS} AND (state = 'running'
+         OR (state IN ('queued', 'dispatched') AND started_at IS NOT NULL)))::integer AS running,
+       count(*) FILTER (WHERE sha = $3 AND trigger IN ('push', 'pull_request'))::integer AS commit
+     FROM attempts WHERE repository = $1 AND assignment_id = $2`,
+    [repository, assignmentId, sha],
+  );
+  return {
+    graded: Number(row?.graded ?? 0),
+    running: Number(row?.running ?? 0),
+    commitAttempted: Number(row?.commit ?? 0) > 0,
+  };
 }
 
 /** Stores (or replaces) an attempt's results and score; `db` may be a transaction. */

@@ -69,6 +69,15 @@ describe.each(backends())('class records and forget on %s', (makeBackend) => {
         points: 4,
         by: 'p',
       });
+      // The comment mlgrade keeps on ada's pull request, and bo's.
+      await ledger.comments.set(
+        { repository: 'org/B1-ada', pullRequest: 1, assignmentId: 'b1' },
+        { id: 11, hash: 'h' },
+      );
+      await ledger.comments.set(
+        { repository: 'org/b1-bo', pullRequest: 1, assignmentId: 'b1' },
+        { id: 12, hash: 'h' },
+      );
     } finally {
       await ledger.close();
     }
@@ -98,7 +107,13 @@ describe.each(backends())('class records and forget on %s', (makeBackend) => {
       const target = { courseId: course, login: 'ADA', assignments: ASSIGNMENTS };
       const counted = await countStudentRows(client, target);
       expect(counted.repositories).toEqual(['org/b1-ada', 'org/b2-ada']);
-      expect(counted.counts).toMatchObject({ attempts: 2, results: 2, manualScores: 1, scoreEvents: 1 });
+      expect(counted.counts).toMatchObject({
+        attempts: 2,
+        results: 2,
+        manualScores: 1,
+        scoreEvents: 1,
+        prComments: 1,
+      });
       const deleted = await forgetStudent(client, target);
       expect(deleted.counts).toEqual(counted.counts);
       const after = await readClassRecords(client, course, ['b1', 'b2']);

@@ -4,7 +4,7 @@
  */
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRunWrite } from '../../src/github/outbox-writes.js';
+import { attemptOutcomeWrites } from '../../src/github/outbox-writes.js';
 import type { Ledger } from '../../src/store/ledger-types.js';
 import {
   API,
@@ -37,9 +37,12 @@ describe('writes left by a process that died', () => {
       summary: 'x',
     };
     // What the dying process stored: the state and the write, in one transaction; nothing was sent.
-    await ledger.finishAttempt(attempt.id, ['running'], { state: 'timed_out' }, [
-      checkRunWrite(attempt.repository, attempt.id, { checkRunId: 7700001, report }),
-    ]);
+    await ledger.finishAttempt(
+      attempt.id,
+      ['running'],
+      { state: 'timed_out' },
+      attemptOutcomeWrites(attempt, report),
+    );
 
     // The new process knows no installation yet: it asks GitHub which one the repository has.
     nock(API).get('/repos/ml-course/m4-alice/installation').reply(200, { id: 42 });

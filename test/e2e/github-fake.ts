@@ -152,7 +152,7 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
       (m, _b, res) => {
         const runs = [...fake.checkRuns]
           .filter(([, run]) => run.repository === m[1] && run.head_sha === m[2])
-          .map(([id, run]) => ({ id, ...run }));
+          .map(([id, run]) => ({ id, pull_requests: pulls, ...run }));
         json(res, 200, { total_count: runs.length, check_runs: runs });
       },
     ],

@@ -6,7 +6,7 @@
 import { Octokit } from '@octokit/rest';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createQueuedCheckRun } from '../../src/github/check-runs.js';
+import { createCheckRun } from '../../src/github/check-runs.js';
 import { commentMarker, upsertComment } from '../../src/github/pr-comment.js';
 import { createWriteScheduler } from '../../src/github/write-scheduler.js';
 import type { Attempt } from '../../src/store/ledger-types.js';
@@ -37,7 +37,7 @@ function client() {
 }
 
 /** GitHub's check runs of the commit under the assignment's name, as the list endpoint returns them. */
-function listing(runs: { id: number; external_id: string }[]) {
+function listing(runs: { id: number; external_id: string; pull_requests?: { number: number }[] }[]) {
   nock(API)
     .get(`/repos/ml-course/m4-alice/commits/${SHA}/check-runs`)
     .query({ check_name: 'mlgrade: milestone-4', filter: 'all', per_page: '100' })
@@ -61,8 +61,17 @@ describe('creates retried after a 5xx', () => {
       { id: 101, external_id: 'another-attempt' },
       { id: 102, external_id: 'attempt-7f3a' },
     ]);
-    expect(await createQueuedCheckRun(octokit, attempt)).toBe(102);
+    expect((await createCheckRun(octokit, attempt)).id).toBe(102);
     expect(scheduler.metrics.requests.POST).toBe(1);
+  });
+
+  it('the run found stands for the created one with its pull requests (the comment goes there)', async () => {
+    // Before, the run found carried only its id: a completion created after a 502 lost its PR comment.
+    const { octokit } = client();
+    nock(API).post('/repos/ml-course/m4-alice/check-runs').reply(502, { message: 'Bad Gateway' });
+    listing([{ id: 104, external_id: 'attempt-7f3a', pull_requests: [{ number: 3 }] }]);
+    const report = { conclusion: 'success' as const, title: '35 / 100 points', summary: 's' };
+    expect(await createCheckRun(octokit, attempt, report)).toEqual({ id: 104, pullRequests: [3] });
   });
 
   it('creates again when the failed POST made nothing', async () => {
@@ -72,7 +81,7 @@ describe('creates retried after a 5xx', () => {
     nock(API)
       .post('/repos/ml-course/m4-alice/check-runs', (body) => body.external_id === 'attempt-7f3a')
       .reply(201, { id: 103 });
-    expect(await createQueuedCheckRun(octokit, attempt)).toBe(103);
+    expect((await createCheckRun(octokit, attempt)).id).toBe(103);
     expect(scheduler.metrics.requests.POST).toBe(2);
   });
 
@@ -82,7 +91,7 @@ describe('creates retried after a 5xx', () => {
       .post('/repos/ml-course/m4-alice/check-runs')
       .reply(429, { message: 'You have exceeded a secondary rate limit' }, { 'retry-after': '1' });
     nock(API).post('/repos/ml-course/m4-alice/check-runs').reply(201, { id: 104 });
-    expect(await createQueuedCheckRun(octokit, attempt)).toBe(104);
+    expect((await createCheckRun(octokit, attempt)).id).toBe(104);
   });
 
   it('finds the PR comment the failed POST posted, by its marker', async () => {

@@ -4,15 +4,16 @@
  *   superseded every other queued attempt after its awaited check-run POST, so the two superseded
  *   each other and the student had no graded attempt at all;
  * - a push whose handling did not finish. Before, a delivery was recorded as seen before its work,
- *   so a redelivery was ignored and the attempt stayed queued without a check run.
+ *   so a redelivery was ignored and the attempt stayed queued without a check run;
+ * - a check-run POST that fails: the announcement stays in the outbox, the attempt is graded.
  */
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { announceWrite } from '../../src/github/outbox-writes.js';
 import type { Ledger } from '../../src/store/ledger-types.js';
 import {
   API,
   aliceAttempt,
-  asserting,
   deliver,
   fixture,
   type Harness,
@@ -21,6 +22,15 @@ import {
   randomSha,
   useAppHarness,
 } from '../app/app-harness.js';
+
+/** A request body as nock hands it over. */
+interface Written {
+  head_sha: string;
+  status: string;
+  conclusion?: string;
+  output?: { title?: string };
+  inputs: { attempts: string };
+}
 
 describe('pushes that race or do not finish', () => {
   const harness = useAppHarness();
@@ -36,38 +46,44 @@ describe('pushes that race or do not finish', () => {
     const newer = randomSha();
     mockToken();
     mockConfig();
-    // The older push's check-run POST is slow: the newer push is recorded while it is in flight.
+    // Every check-run write, and the attempts every dispatch carried, whatever order they come in.
+    const posts: { sha: string; status: string; title?: string }[] = [];
+    const patches: { id: number; conclusion?: string; title?: string }[] = [];
+    const dispatched: string[] = [];
     nock(API)
-      .post('/repos/ml-course/m4-alice/check-runs', (body) => body.head_sha === older)
-      .delay(300)
-      .reply(201, { id: 9100001, pull_requests: [] });
+      .post('/repos/ml-course/m4-alice/check-runs')
+      .delay(100)
+      .times(2)
+      .reply(201, (_uri, body: Written) => {
+        posts.push({ sha: body.head_sha, status: body.status, title: body.output?.title });
+        return { id: body.head_sha === older ? 9100001 : 9100002, pull_requests: [] };
+      });
     nock(API)
-      .post('/repos/ml-course/m4-alice/check-runs', (body) => body.head_sha === newer)
-      .reply(201, { id: 9100002, pull_requests: [] });
+      .patch(/\/repos\/ml-course\/m4-alice\/check-runs\/\d+/)
+      .optionally()
+      .times(2)
+      .reply(200, (uri, body: Written) => {
+        patches.push({
+          id: Number(uri.split('/').pop()),
+          conclusion: body.conclusion,
+          title: body.output?.title,
+        });
+        return { pull_requests: [] };
+      });
     nock(API)
-      .patch(
-        '/repos/ml-course/m4-alice/check-runs/9100001',
-        asserting((body) => {
-          expect(body).toMatchObject({
-            status: 'completed',
-            conclusion: 'neutral',
-            output: { title: 'Superseded by a newer push' },
-          });
-        }),
-      )
-      .reply(200, { id: 9100001, pull_requests: [] });
-    nock(API)
-      .post(
-        '/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches',
-        asserting((body) => {
-          expect(JSON.parse(body.inputs.attempts).map((a: { sha: string }) => a.sha)).toEqual([newer]);
-        }),
-      )
-      .reply(200, { workflow_run_id: 9100003 });
+      .post('/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches')
+      .optionally()
+      .times(2)
+      .reply(200, (_uri, body: Written) => {
+        dispatched.push(...JSON.parse(body.inputs.attempts).map((a: { sha: string }) => a.sha));
+        return { workflow_run_id: 9100003 };
+      });
 
     const first = deliver(app, 'push', { ...fixture<Record<string, unknown>>('push'), after: older });
-    // The newer delivery arrives once the older attempt is recorded and its POST is under way.
-    await until(async () => (await ledger.listPending()).some((attempt) => attempt.sha === older));
+    // The newer delivery arrives once the older attempt is recorded.
+    await until(
+      async () => (await ledger.attemptBudget('ml-course/m4-alice', 'milestone-4', older)).commitAttempted,
+    );
     await Promise.all([
       first,
       deliver(app, 'push', { ...fixture<Record<string, unknown>>('push'), after: newer }),
@@ -75,27 +91,44 @@ describe('pushes that race or do not finish', () => {
 
     expect(await ledger.findByCheckRun(9100001)).toMatchObject({ sha: older, state: 'superseded' });
     expect(await ledger.findByCheckRun(9100002)).toMatchObject({ sha: newer, state: 'dispatched' });
-    expect(nock.pendingMocks()).toEqual([]);
+    // One check run per commit; the older one ends neutral "superseded", in its creation or a PATCH.
+    expect(posts.map((post) => post.sha).sort()).toEqual([newer, older].sort());
+    const olderLast =
+      patches.find((patch) => patch.id === 9100001) ?? posts.find((post) => post.sha === older);
+    expect(olderLast).toMatchObject({ title: 'Superseded by a newer push' });
+    expect(posts.find((post) => post.sha === newer)).toMatchObject({ status: 'queued' });
+    expect(dispatched.filter((sha) => sha === newer)).toEqual([newer]);
   });
 
-  it('is answered once recorded; a failed check-run POST leaves the attempt queued for the sweep, not lost', async () => {
+  it('is answered once recorded and dispatched; a failed check-run POST stays in the outbox to be retried, not lost', async () => {
     const sha = randomSha();
     mockToken();
     mockConfig();
     nock(API).post('/repos/ml-course/m4-alice/check-runs').reply(500, { message: 'Server Error' });
+    nock(API)
+      .post('/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches')
+      .reply(200, { workflow_run_id: 30433778 });
     await deliver(app, 'push', { ...fixture<Record<string, unknown>>('push'), after: sha });
-    const [waiting] = (await ledger.listPending()).filter((attempt) => attempt.sha === sha);
-    expect(waiting).toMatchObject({ state: 'queued', checkRunId: null });
+    const attempt = (await ledger.listAwaitingResults(new Date(Date.now() + 60_000))).find(
+      (a) => a.sha === sha,
+    );
+    expect(attempt).toMatchObject({ state: 'dispatched', checkRunId: null });
+    const [announcement] = await ledger.outbox.ofAttempt(attempt!.id);
+    expect(announcement).toMatchObject({ state: 'pending', tries: 1, kind: 'check_run' });
+    expect(announcement?.lastError).toMatch(/Server Error/);
   });
 
   it('is handled again when redelivered after its process died: the attempt resumes, its check run found, not duplicated', async () => {
     const sha = randomSha();
     const push = { ...fixture<Record<string, unknown>>('push'), after: sha };
     const id = crypto.randomUUID();
-    // What the dead process left: the delivery begun 10 minutes ago, never finished, and its attempt
-    // recorded; its check-run POST reached GitHub, its answer never came back.
+    // What the dead process left: the delivery begun 10 minutes ago, never finished; its attempt
+    // recorded with its announcement, which it had claimed and sent: the POST reached GitHub, its
+    // answer never came back (the claim's lease has ended).
     expect(await ledger.recordDelivery(id, 'push', new Date(Date.now() - 10 * 60_000))).toBe(true);
     const attempt = await aliceAttempt(ledger, { sha, deliveryId: id });
+    await ledger.outbox.put([announceWrite(attempt)]);
+    expect(await ledger.outbox.claim(1, 0)).toHaveLength(1);
 
     mockToken();
     mockConfig();
@@ -113,6 +146,7 @@ describe('pushes that race or do not finish', () => {
       checkRunId: 4400777,
       workflowRunId: 30433777,
     });
+    expect((await ledger.outbox.ofAttempt(attempt.id)).map((row) => row.state)).toEqual(['done']);
     // A third delivery of the same id is a duplicate now that the second finished.
     await deliver(app, 'push', push, id);
   });

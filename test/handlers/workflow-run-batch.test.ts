@@ -10,7 +10,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mainBatch } from '../../action/batch.js';
 import { InstallationClients } from '../../src/github/installation-clients.js';
-import { createOutboxWorker } from '../../src/github/outbox-worker.js';
+import { createOutboxWorker, sendContext } from '../../src/github/outbox-worker.js';
 import { resultsKey } from '../../src/results/results-signature.js';
 import type { Attempt, Ledger } from '../../src/store/ledger-types.js';
 import {
@@ -217,6 +217,7 @@ describe('workflow_run.completed for a batch run', () => {
     const later = createOutboxWorker({
       outbox: app.ledger.outbox,
       clients,
+      context: sendContext(app.ledger),
       log: { info: () => {}, warn: () => {}, error: () => {} },
       now: () => new Date(Date.now() + 3_600_000),
     });

@@ -17,7 +17,7 @@ describe.each(backends().map((make) => [make().name, make] as const))(
         const client = await openSqlClient(await backend.options());
         const applied = await Promise.all([migrate(client), migrate(client)]);
         await client.close();
-        expect(applied.flat()).toEqual([1, 2, 3, 4]);
+        expect(applied.flat()).toEqual([1, 2, 3, 4, 5]);
       }
       const again = await backend.open();
       await again.close();
@@ -31,10 +31,10 @@ describe.each(backends().map((make) => [make().name, make] as const))(
         const rows = await client.query<{ version: number }>(
           'SELECT version FROM schema_migrations ORDER BY version',
         );
-        expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
+        expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5]);
         expect(await migrate(client)).toEqual([]);
         await client.query(`INSERT INTO schema_migrations VALUES (99, 'from the future', now())`);
-        await expect(migrate(client)).rejects.toThrow(/version 99, newer than this build knows \(4\)/);
+        await expect(migrate(client)).rejects.toThrow(/version 99, newer than this build knows \(5\)/);
       } finally {
         await client.close();
       }
@@ -48,7 +48,7 @@ describe.each(backends().map((make) => [make().name, make] as const))(
         await client.query(
           `INSERT INTO manual_scores VALUES ('o/m4-ada', 'm4', 'report', 4.5, 'good', 'prof', '2026-11-01T10:00:00Z')`,
         );
-        expect(await migrate(client)).toEqual([2, 3, 4]);
+        expect(await migrate(client)).toEqual([2, 3, 4, 5]);
         const rows = await client.query<Record<string, unknown>>(
           'SELECT repository, criterion_id, points, note, entered_by, source, source_key FROM manual_score_events',
         );
