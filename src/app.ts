@@ -17,6 +17,7 @@ import { overdueLimits, sweepOverdue } from './github/sweep-overdue.js';
 import { tuning, tuningProblems } from './github/tuning.js';
 import { githubWriteLimits } from './github/write-budget.js';
 import { createWriteScheduler, type WriteScheduler } from './github/write-scheduler.js';
+import { DEFERRED, resumeSubmissions } from './handlers/accept-submission.js';
 import type { AppDeps } from './handlers/app-deps.js';
 import { BackgroundTasks } from './handlers/background-tasks.js';
 import { onCheckRunRequest } from './handlers/check-run.js';
@@ -109,16 +110,18 @@ export function createMlgradeApp(
     // A delivery is done only once its handler finished: one that failed is forgotten, so GitHub's
     // redelivery (manual, or requested) is handled again instead of being taken for a duplicate.
     const track =
-      <E extends Context['name']>(handle: (context: Context<E>) => Promise<void>) =>
+      <E extends Context['name']>(handle: (context: Context<E>) => Promise<void | typeof DEFERRED>) =>
       (context: Context<E>) =>
         deliveries.run(context.name, async () => {
+          let outcome: void | typeof DEFERRED;
           try {
-            await handle(withLogFields(context));
+            outcome = await handle(withLogFields(context));
           } catch (error) {
             await ledger.finishDelivery(context.id, false).catch(() => undefined);
             throw error;
           }
-          await ledger.finishDelivery(context.id, true);
+          // A deferred delivery is finished by its background work (accept-submission.ts).
+          if (outcome !== DEFERRED) await ledger.finishDelivery(context.id, true);
         });
     app.on(
       'push',
@@ -195,8 +198,8 @@ function withLogFields<C extends Context>(context: C): C {
 }
 
 /**
- * Every `everyMs`, and once at startup: times out overdue attempts (sweep-overdue.ts), resumes
- * stranded queued attempts and polls runs whose completion was never delivered (resume-attempts.ts),
+ * Every `everyMs`, and once at startup: times out overdue attempts (sweep-overdue.ts), grades
+ * accepted pushes whose process died (accept-submission.ts), resumes stranded queued attempts and polls runs whose completion was never delivered (resume-attempts.ts),
  * revives given-up writes and drains the outbox. Never keeps the process alive.
  */
 function startSweeping(app: Probot, deps: AppDeps, everyMs: number): NodeJS.Timeout {
@@ -205,6 +208,8 @@ function startSweeping(app: Probot, deps: AppDeps, everyMs: number): NodeJS.Time
   const sweep = async () => {
     const timedOut = await sweepOverdue(deps.ledger, limits);
     if (timedOut.length > 0) app.log.warn(`timed out ${timedOut.length} attempt(s) that no runner finished`);
+    const taken = await resumeSubmissions(deps, app.log);
+    if (taken > 0) app.log.warn(`graded ${taken} push(es) whose process died after answering their webhook`);
     const resumed = await resumeStranded(deps, app.log);
     if (resumed > 0) app.log.warn(`resumed ${resumed} queued attempt(s) no process was dispatching`);
     await pollRuns();

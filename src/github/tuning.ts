@@ -13,6 +13,7 @@ export const TUNING = {
   MLGRADE_STRANDED_AFTER_SECONDS: { unit: 'seconds', fallback: 180 },
   MLGRADE_POLL_RUNS_AFTER_SECONDS: { unit: 'seconds', fallback: 900 },
   MLGRADE_OUTBOX_LEASE_SECONDS: { unit: 'seconds', fallback: 120 },
+  MLGRADE_STALE_DELIVERY_SECONDS: { unit: 'seconds', fallback: 300 },
   MLGRADE_QUEUED_TIMEOUT_MINUTES: { unit: 'minutes', fallback: 30 },
   MLGRADE_RUNNING_TIMEOUT_MINUTES: { unit: 'minutes', fallback: 120 },
 } as const;

@@ -1,13 +1,16 @@
-/** `push`: a new commit on a student repository becomes attempts; a push to the config repository refreshes the course. */
+/**
+ * `push`: a new commit on a student repository becomes attempts, for the assignments whose `branches`
+ * the pushed branch is one of (start-attempts.ts); a push to the config repository refreshes the course.
+ */
 import type { Context } from 'probot';
 import { notStudentWork } from '../course/match-submission.js';
 import { installationClient } from '../github/github-client.js';
+import { acceptSubmission, type DEFERRED } from './accept-submission.js';
 import type { AppDeps } from './app-deps.js';
 import { rescoreAfterConfigChange } from './config-rescore.js';
-import { startAttempts } from './start-attempts.js';
 
 /** Handles one push event. */
-export async function onPush(deps: AppDeps, context: Context<'push'>): Promise<void> {
+export async function onPush(deps: AppDeps, context: Context<'push'>): Promise<void | typeof DEFERRED> {
   const { payload } = context;
   const repository = payload.repository.full_name;
   const owner = payload.repository.owner?.login ?? payload.repository.full_name.split('/')[0]!;
@@ -40,14 +43,11 @@ export async function onPush(deps: AppDeps, context: Context<'push'>): Promise<v
     context.log.warn(`${repository}: push without an installation (is the app installed there?); not graded`);
     return;
   }
-  if (!(await deps.ledger.recordDelivery(context.id, 'push'))) {
-    context.log.info(`${repository}: delivery ${context.id} was already handled (redelivery)`);
-    return;
-  }
-  const github = await installationClient(context.octokit, context.payload.installation?.id, deps.wrap);
-  await startAttempts(
+  // Answered once recorded: the attempts are made after the answer (accept-submission.ts).
+  return acceptSubmission(
     deps,
-    github,
+    context.id,
+    'push',
     {
       owner,
       name: payload.repository.name,
@@ -56,7 +56,9 @@ export async function onPush(deps: AppDeps, context: Context<'push'>): Promise<v
       trigger: 'push',
       pullRequest: null,
       deliveryId: context.id,
-      installationId: context.payload.installation?.id,
+      installationId: context.payload.installation.id,
+      // Which branches count is the course config's (`branches`), read when the attempts are made.
+      branch: { ref: payload.ref, defaultBranch: payload.repository.default_branch },
       ...(payload.sender ? { sender: { id: payload.sender.id, login: payload.sender.login } } : {}),
     },
     context.log,

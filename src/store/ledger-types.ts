@@ -135,6 +135,13 @@ export interface ScoreEventFilter {
 /** Manual scores of one repository and assignment, by criterion id. */
 export type ManualScores = Record<string, { points: number; note?: string; by: string }>;
 
+/**
+ * A delivery recorded this long ago and not finished is taken to have died with its process: GitHub
+ * waits 10 s for an answer, and a push's grading is started within seconds of it
+ * (`MLGRADE_STALE_DELIVERY_SECONDS` changes it for the app's sweep; fault tests shorten it).
+ */
+export const STALE_DELIVERY_MS = 5 * 60_000;
+
 /** What {@link Ledger.recordSubmission} applies. */
 export interface SubmissionRules {
   /** True when the budget as it stands leaves no room for this attempt (omit: never refused). */
@@ -167,7 +174,24 @@ export interface Ledger {
    * finished (not finished within 5 minutes: its process died); false for a duplicate. `done`
    * records it finished at once (a "said it already" key rather than a webhook).
    */
-  recordDelivery(deliveryId: string, event: string, receivedAt?: Date, done?: boolean): Promise<boolean>;
+  recordDelivery(
+    deliveryId: string,
+    event: string,
+    receivedAt?: Date,
+    done?: boolean,
+    /** What to grade, stored so that the sweep can finish a delivery whose process died. */
+    submission?: unknown,
+    /** How long unfinished before a delivery counts as dead (default {@link STALE_DELIVERY_MS}). */
+    staleMs?: number,
+  ): Promise<boolean>;
+  /**
+   * Deliveries recorded with a submission before `receivedBefore` and never finished (their process
+   * died), oldest first: the sweep takes each over with `recordDelivery` and handles it.
+   */
+  listUnfinishedSubmissions(
+    receivedBefore: Date,
+    limit?: number,
+  ): Promise<{ deliveryId: string; event: string; submission: unknown }[]>;
   /**
    * Ends a delivery's handling: handled, it is done and redeliveries are duplicates; not handled
    * (the handler failed), it is forgotten, so a redelivery is handled again.

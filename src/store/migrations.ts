@@ -176,8 +176,11 @@ UPDATE deliveries SET done_at = received_at;`,
   },
   {
     version: 5,
-    name: 'shared write budget, pull-request comments',
+    name: 'shared write budget, pull-request comments, accepted submissions',
     sql: `
+-- A push is answered as soon as it is recorded here with what to grade; a process that dies before
+-- grading it leaves the row unfinished, and the sweep takes it over.
+ALTER TABLE deliveries ADD COLUMN submission jsonb;
 -- The GitHub writes every replica made in the last hour: one budget for all of them (GitHub counts
 -- the app's writes, not a process's). Taken under an advisory lock, see store/write-slots.ts.
 CREATE TABLE write_slots (at timestamptz NOT NULL);

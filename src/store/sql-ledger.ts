@@ -20,6 +20,7 @@ import type {
   ScoreEventFilter,
   SubmissionRules,
 } from './ledger-types.js';
+import { STALE_DELIVERY_MS } from './ledger-types.js';
 import { SqlSyncStore, type SyncStore } from './lms-syncs.js';
 import {
   listAssignmentManualScores,
@@ -44,11 +45,6 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12)
 ON CONFLICT (repository, assignment_id, sha) WHERE trigger IN ('push', 'pull_request') DO NOTHING
 RETURNING *`;
 
-/**
- * A delivery recorded this long ago and not finished is taken to have died with its process: GitHub
- * waits 10 s for an answer, so no live handler of a webhook runs anywhere near this long.
- */
-const STALE_DELIVERY_MS = 5 * 60_000;
 
 /** A `Ledger` over a migrated `SqlClient`; `openLedger` builds one. */
 export class SqlLedger implements Ledger {
@@ -67,11 +63,14 @@ export class SqlLedger implements Ledger {
     event: string,
     receivedAt = new Date(),
     done = false,
+    submission?: unknown,
+    staleMs = STALE_DELIVERY_MS,
   ): Promise<boolean> {
     // A redelivery of a delivery whose handling began long ago and never finished (its process
     // died) takes it over; one still being handled, or done, is a duplicate.
     const rows = await this.db.query(
-      `INSERT INTO deliveries (delivery_id, event, received_at, done_at) VALUES ($1, $2, $3, $5)
+      `INSERT INTO deliveries (delivery_id, event, received_at, done_at, submission)
+       VALUES ($1, $2, $3, $5, $6::text::jsonb)
        ON CONFLICT (delivery_id) DO UPDATE SET received_at = excluded.received_at
          WHERE deliveries.done_at IS NULL AND deliveries.received_at < $4
        RETURNING delivery_id`,
@@ -79,11 +78,25 @@ export class SqlLedger implements Ledger {
         deliveryId,
         event,
         receivedAt,
-        new Date(receivedAt.getTime() - STALE_DELIVERY_MS),
+        new Date(receivedAt.getTime() - staleMs),
         done ? receivedAt : null,
+        submission === undefined ? null : JSON.stringify(submission),
       ],
     );
     return rows.length === 1;
+  }
+
+  async listUnfinishedSubmissions(
+    receivedBefore: Date,
+    limit = 100,
+  ): Promise<{ deliveryId: string; event: string; submission: unknown }[]> {
+    const rows = await this.db.query<{ delivery_id: string; event: string; submission: unknown }>(
+      `SELECT delivery_id, event, submission FROM deliveries
+       WHERE done_at IS NULL AND submission IS NOT NULL AND received_at < $1
+       ORDER BY received_at LIMIT $2`,
+      [receivedBefore, limit],
+    );
+    return rows.map((row) => ({ deliveryId: row.delivery_id, event: row.event, submission: row.submission }));
   }
 
   async finishDelivery(deliveryId: string, handled: boolean): Promise<void> {

@@ -5,11 +5,13 @@
  *   each other and the student had no graded attempt at all;
  * - a push whose handling did not finish. Before, a delivery was recorded as seen before its work,
  *   so a redelivery was ignored and the attempt stayed queued without a check run;
- * - a check-run POST that fails: the announcement stays in the outbox, the attempt is graded.
+ * - a check-run POST that fails: the announcement stays in the outbox, the attempt is graded;
+ * - a push answered (recorded with what to grade) whose process died before grading it.
  */
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { announceWrite } from '../../src/github/outbox-writes.js';
+import { resumeSubmissions } from '../../src/handlers/accept-submission.js';
 import type { Ledger } from '../../src/store/ledger-types.js';
 import {
   API,
@@ -31,6 +33,8 @@ interface Written {
   output?: { title?: string };
   inputs: { attempts: string };
 }
+
+const silent = { info: () => {}, warn: () => {}, error: () => {} };
 
 describe('pushes that race or do not finish', () => {
   const harness = useAppHarness();
@@ -149,6 +153,40 @@ describe('pushes that race or do not finish', () => {
     expect((await ledger.outbox.ofAttempt(attempt.id)).map((row) => row.state)).toEqual(['done']);
     // A third delivery of the same id is a duplicate now that the second finished.
     await deliver(app, 'push', push, id);
+  });
+
+  it('is graded by the sweep when its process died after answering the webhook, before grading', async () => {
+    const sha = randomSha();
+    const id = crypto.randomUUID();
+    // What the dead process left: the push accepted 10 minutes ago with what to grade, nothing more.
+    const submission = {
+      owner: 'ml-course',
+      name: 'm4-alice',
+      repositoryId: 820001,
+      sha,
+      trigger: 'push',
+      pullRequest: null,
+      deliveryId: id,
+      installationId: 42,
+      sender: { id: 820002, login: 'alice' },
+    };
+    await ledger.recordDelivery(id, 'push', new Date(Date.now() - 10 * 60_000), false, submission);
+    mockToken();
+    mockConfig();
+    nock(API)
+      .post('/repos/ml-course/m4-alice/check-runs', (body) => body.head_sha === sha && body.status === 'queued')
+      .reply(201, { id: 4400888 });
+    nock(API)
+      .post('/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches')
+      .reply(200, { workflow_run_id: 30433888 });
+
+    expect(await resumeSubmissions(app.deps, silent)).toBe(1);
+    await app.deps.dispatcher.idle();
+    await app.deps.publisher.idle();
+    expect(await ledger.findByCheckRun(4400888)).toMatchObject({ sha, state: 'dispatched', deliveryId: id });
+    // Finished: the next sweep, and GitHub redelivering it, find nothing to do.
+    expect(await resumeSubmissions(app.deps, silent, new Date(Date.now() + 10 * 60_000))).toBe(0);
+    expect(await ledger.recordDelivery(id, 'push')).toBe(false);
   });
 });
 

@@ -1,0 +1,70 @@
+/**
+ * A submission (a push) is answered as soon as it is recorded, and graded after: GitHub wants an
+ * answer within 10 s, and on a deadline night reading the course config, the roster and the ledger
+ * for every push would keep hundreds of webhooks waiting. The delivery row carries what to grade
+ * (`deliveries.submission`), so a process that dies before grading it loses nothing: the sweep
+ * takes the delivery over once it is stale and grades it then ({@link resumeSubmissions}).
+ */
+import { tuning } from '../github/tuning.js';
+import type { AppDeps, Log } from './app-deps.js';
+import { type Submission, startAttempts } from './start-attempts.js';
+
+/** A handler's answer when its work continues after the webhook is answered (app.ts then does not mark it done). */
+export const DEFERRED = Symbol('deferred');
+
+/**
+ * Records the delivery with its submission and starts grading it in the background; DEFERRED when
+ * it did, undefined for a delivery already handled (or being handled) elsewhere.
+ */
+export async function acceptSubmission(
+  deps: AppDeps,
+  deliveryId: string,
+  event: string,
+  submission: Submission,
+  log: Log,
+): Promise<typeof DEFERRED | undefined> {
+  if (!(await deps.ledger.recordDelivery(deliveryId, event, new Date(), false, submission))) {
+    log.info(
+      `${submission.owner}/${submission.name}: delivery ${deliveryId} was already handled (redelivery)`,
+    );
+    return undefined;
+  }
+  deps.tasks.run(() => gradeSubmission(deps, deliveryId, submission, log));
+  return DEFERRED;
+}
+
+/**
+ * Records the submission's attempts and marks the delivery done. A failure forgets the delivery, as a
+ * failed handler does, so that a redelivery from the app's settings is handled again.
+ */
+async function gradeSubmission(deps: AppDeps, deliveryId: string, submission: Submission, log: Log) {
+  const repository = `${submission.owner}/${submission.name}`;
+  deps.clients.remember(submission.owner, submission.installationId);
+  try {
+    await startAttempts(deps, await deps.clients.clientFor(repository), submission, log);
+    await deps.ledger.finishDelivery(deliveryId, true);
+  } catch (error) {
+    log.error(
+      `${repository}@${submission.sha.slice(0, 7)}: not graded: ${(error as Error).message}. Redeliver the push from the app's advanced settings once the cause is fixed.`,
+    );
+    await deps.ledger.finishDelivery(deliveryId, false).catch(() => undefined);
+  }
+}
+
+/**
+ * Grades the submissions whose process died after answering their webhook: unfinished deliveries
+ * older than `MLGRADE_STALE_DELIVERY_SECONDS` (default 300), each taken over with a compare-and-set
+ * (one replica takes it). Returns how many were taken.
+ */
+export async function resumeSubmissions(deps: AppDeps, log: Log, now = new Date()): Promise<number> {
+  const staleMs = tuning(deps.env, 'MLGRADE_STALE_DELIVERY_SECONDS') * 1000;
+  const stale = await deps.ledger.listUnfinishedSubmissions(new Date(now.getTime() - staleMs));
+  let taken = 0;
+  for (const { deliveryId, event, submission } of stale) {
+    if (!(await deps.ledger.recordDelivery(deliveryId, event, now, false, undefined, staleMs))) continue;
+    taken += 1;
+    log.info(`delivery ${deliveryId} (${event}) was never finished; grading it now`);
+    await gradeSubmission(deps, deliveryId, submission as Submission, log);
+  }
+  return taken;
+}
