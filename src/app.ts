@@ -5,7 +5,9 @@
  * still loads the default export, without the graceful shutdown. Tests build the app with their own
  * ledger through {@link createMlgradeApp}.
  */
+import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { CourseCache } from './course/course-cache.js';
@@ -110,10 +112,10 @@ export function createMlgradeApp(
     // A delivery is done only once its handler finished: one that failed is forgotten, so GitHub's
     // redelivery (manual, or requested) is handled again instead of being taken for a duplicate.
     const track =
-      <E extends Context['name']>(handle: (context: Context<E>) => Promise<void | typeof DEFERRED>) =>
+      <E extends Context['name']>(handle: (context: Context<E>) => Promise<unknown>) =>
       (context: Context<E>) =>
         deliveries.run(context.name, async () => {
-          let outcome: void | typeof DEFERRED;
+          let outcome: unknown;
           try {
             outcome = await handle(withLogFields(context));
           } catch (error) {
@@ -222,13 +224,22 @@ function startSweeping(app: Probot, deps: AppDeps, everyMs: number): NodeJS.Time
     await deps.ledger.pruneDeliveries(monthAgo);
     await deps.ledger.outbox.pruneDone(monthAgo);
   };
-  // One sweep at a time in a process (a slow one must not overlap the next); across replicas every
-  // step is a compare-and-set, so two sweeps finish an attempt once.
+  // One sweep at a time: in a process (a slow one must not overlap the next), and across replicas
+  // by a lease in the ledger (every step is a compare-and-set too, so a sweep that outlives its lease
+  // still finishes an attempt once). The lease runs out by itself when its holder dies.
+  const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   let sweeping = false;
   const run = () => {
     if (sweeping) return;
     sweeping = true;
-    sweep()
+    (async () => {
+      if (!(await deps.ledger.takeLease('sweep', holder, Math.max(everyMs * 2, 60_000)))) return;
+      try {
+        await sweep();
+      } finally {
+        await deps.ledger.releaseLease('sweep', holder);
+      }
+    })()
       .catch((error) => app.log.error(`sweep: ${(error as Error).message}`))
       .finally(() => {
         sweeping = false;

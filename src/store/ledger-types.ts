@@ -185,6 +185,14 @@ export interface Ledger {
     staleMs?: number,
   ): Promise<boolean>;
   /**
+   * Takes (or renews) the lease `name` for `holder` for `forMs`: true when it is the holder's now,
+   * false while another holder's lease runs. Replicas use it for work one of them at a time must do
+   * (the sweep); a holder that dies loses the lease when it runs out.
+   */
+  takeLease(name: string, holder: string, forMs: number, now?: Date): Promise<boolean>;
+  /** Gives the lease up early (the work is done), when `holder` holds it. */
+  releaseLease(name: string, holder: string): Promise<void>;
+  /**
    * Deliveries recorded with a submission before `receivedBefore` and never finished (their process
    * died), oldest first: the sweep takes each over with `recordDelivery` and handles it.
    */

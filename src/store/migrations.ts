@@ -181,6 +181,8 @@ UPDATE deliveries SET done_at = received_at;`,
 -- A push is answered as soon as it is recorded here with what to grade; a process that dies before
 -- grading it leaves the row unfinished, and the sweep takes it over.
 ALTER TABLE deliveries ADD COLUMN submission jsonb;
+-- Work one process at a time does (the sweep), held for a while by whoever took it last.
+CREATE TABLE leases (name text PRIMARY KEY, holder text NOT NULL, until timestamptz NOT NULL);
 -- The GitHub writes every replica made in the last hour: one budget for all of them (GitHub counts
 -- the app's writes, not a process's). Taken under an advisory lock, see store/write-slots.ts.
 CREATE TABLE write_slots (at timestamptz NOT NULL);

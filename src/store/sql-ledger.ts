@@ -45,7 +45,6 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12)
 ON CONFLICT (repository, assignment_id, sha) WHERE trigger IN ('push', 'pull_request') DO NOTHING
 RETURNING *`;
 
-
 /** A `Ledger` over a migrated `SqlClient`; `openLedger` builds one. */
 export class SqlLedger implements Ledger {
   readonly syncs: SyncStore;
@@ -84,6 +83,21 @@ export class SqlLedger implements Ledger {
       ],
     );
     return rows.length === 1;
+  }
+
+  async takeLease(name: string, holder: string, forMs: number, now = new Date()): Promise<boolean> {
+    const rows = await this.db.query(
+      `INSERT INTO leases (name, holder, until) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+         WHERE leases.until <= $4 OR leases.holder = excluded.holder
+       RETURNING name`,
+      [name, holder, new Date(now.getTime() + forMs), now],
+    );
+    return rows.length === 1;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.db.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
   }
 
   async listUnfinishedSubmissions(
