@@ -59,13 +59,4 @@ export class SqlWriteSlots {
       return 0;
     });
   }
-
-  /** Slots taken in the window ending at `nowMs`, by every replica (for /metrics). */
-  async inWindow(nowMs: number): Promise<number> {
-    const [row] = await this.db.query<{ n: string | number }>(
-      'SELECT count(*) AS n FROM write_slots WHERE at > $1',
-      [new Date(nowMs - this.limits.windowMs)],
-    );
-    return Number(row?.n ?? 0);
-  }
 }
