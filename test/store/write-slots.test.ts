@@ -43,8 +43,6 @@ describe.each(backends().map((make) => [make().name, make] as const))(
       const answers: [number, number][] = [];
       for (const [n, [at]] of SCRIPT.entries()) answers.push([at, await budgets[n % 2]!.take(base + at)]);
       expect(answers).toEqual(SCRIPT);
-      // The window (9000, 10000] holds only the write at 10,000.
-      expect(await budgets[0]!.inWindow(base + 10_000)).toBe(1);
     });
 
     it('gives one slot to one of two replicas asking at the same moment', async () => {
