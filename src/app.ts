@@ -31,9 +31,10 @@ import { onPush } from './handlers/push.js';
 import { createRunPoller, resumeStranded } from './handlers/resume-attempts.js';
 import { onWorkflowRunCompleted, onWorkflowRunStarted } from './handlers/workflow-run.js';
 import { DeliveryTracker } from './server/deliveries.js';
-import { checkReadiness, createEndpoints } from './server/endpoints.js';
+import { checkReadiness, createEndpoints, type HttpHandler } from './server/endpoints.js';
 import { createMetrics } from './server/metrics.js';
 import { onTerminationSignals, shutDown, shutdownTimeoutMs } from './server/shutdown.js';
+import { createStatusPage, publicUrlProblem, statusPageUrl } from './server/status-page.js';
 import type { Ledger } from './store/ledger-types.js';
 import { MIGRATIONS } from './store/migrations.js';
 
@@ -91,6 +92,7 @@ export function createMlgradeApp(
       clients,
       wrap,
       env,
+      statusUrl: (repository) => statusPageUrl(env, repository),
       tasks: new BackgroundTasks((error) => app.log.error(`background task: ${error.message}`)),
     };
     // Writes a previous process stored and did not send (it crashed, or GitHub failed) go out now.
@@ -157,16 +159,22 @@ export function createMlgradeApp(
       ['installation', 'installation_repositories'],
       track((context) => onInstallation(context)),
     );
-    serveEndpoints(probotOptions, {
-      readiness: () =>
-        checkReadiness({
-          ledger,
-          database: env.DATABASE_URL ? 'postgres' : 'pglite',
-          expectedVersion: SCHEMA_VERSION,
-          draining: () => deliveries.draining,
-        }),
-      registry: metrics.registry,
-    });
+    serveEndpoints(probotOptions, [
+      createEndpoints({
+        readiness: () =>
+          checkReadiness({
+            ledger,
+            database: env.DATABASE_URL ? 'postgres' : 'pglite',
+            expectedVersion: SCHEMA_VERSION,
+            draining: () => deliveries.draining,
+          }),
+        registry: metrics.registry,
+      }),
+      createStatusPage({
+        queueStatus: (repository) => ledger.queueStatus(repository),
+        onError: (error) => app.log.warn(`status page: ${error.message}`),
+      }),
+    ]);
     const sweep =
       options.sweepEveryMs !== 0
         ? startSweeping(app, deps, options.sweepEveryMs ?? tuning(env, 'MLGRADE_SWEEP_SECONDS') * 1000)
@@ -176,13 +184,13 @@ export function createMlgradeApp(
   };
 }
 
-/** Adds the endpoints to Probot's server; an app loaded without a server (tests' `probot.load`) has none. */
+/** Adds the HTTP handlers to Probot's server; an app loaded without a server (tests' `probot.load`) has none. */
 function serveEndpoints(
   probotOptions: ApplicationFunctionOptions | undefined,
-  sources: Parameters<typeof createEndpoints>[0],
+  handlers: readonly HttpHandler[],
 ): void {
   try {
-    probotOptions?.addHandler?.(createEndpoints(sources));
+    for (const handler of handlers) probotOptions?.addHandler?.(handler);
   } catch (error) {
     if (!/No server instance/.test((error as Error).message)) throw error;
   }
@@ -298,6 +306,8 @@ export default createMlgradeApp();
 export function startupProblem(env: NodeJS.ProcessEnv): string | undefined {
   const [tuningProblem] = tuningProblems(env);
   if (tuningProblem) return tuningProblem;
+  const publicUrl = publicUrlProblem(env);
+  if (publicUrl) return publicUrl;
   if (env.NODE_ENV !== 'production') return undefined; // without APP_ID Probot serves its setup page
   if (!env.APP_ID) return 'APP_ID is not set: set it to the GitHub App id (docs/deploy.md)';
   if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH)

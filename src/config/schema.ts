@@ -223,6 +223,15 @@ export const CourseLmsSchema = Type.Object(
 );
 export type CourseLms = Static<typeof CourseLmsSchema>;
 
+/**
+ * Which branches count as submissions: branch-name globs, course-wide or per assignment (replacing the
+ * course's list). match-submission.ts matches them; validate-semantics.ts rejects lists that could never count a branch.
+ */
+const BranchesSchema = (scope: string) =>
+  Type.Array(Type.String({ minLength: 1 }), {
+    description: `${scope}: branch names or globs (\`*\` within one \`/\` segment, \`**\` across them; a leading \`!\` excludes; the last pattern that matches decides, as in a workflow's \`on.push.branches\`). A pull request counts when its base branch does; tags never count.`,
+  });
+
 /** Builds the assignment schema around the check spec schema (which depends on the registry). */
 function assignmentSchema(checkItem: TSchema) {
   return Type.Object(
@@ -253,6 +262,11 @@ function assignmentSchema(checkItem: TSchema) {
       ),
       late: Type.Optional(LatePolicySchema),
       attempts: Type.Optional(AttemptPolicySchema),
+      branches: Type.Optional(
+        BranchesSchema(
+          "Branches whose commits count as submissions to this assignment (default: the course's `branches`)",
+        ),
+      ),
       checks: Type.Array(checkItem, { minItems: 1, description: 'Checks run on each submission, in order.' }),
       rubric: Type.Array(CriterionSchema, { minItems: 1, description: 'How check results become points.' }),
       lms: Type.Optional(AssignmentLmsSchema),
@@ -311,6 +325,11 @@ export function buildConfigSchema(checkSpecs: ReadonlyMap<string, TSchema>) {
             }),
           ),
           lms: Type.Optional(CourseLmsSchema),
+          branches: Type.Optional(
+            BranchesSchema(
+              "Branches whose commits count as submissions, for every assignment that sets none (default: the repository's default branch only)",
+            ),
+          ),
           roster: Type.Optional(
             Type.String({
               minLength: 1,

@@ -20,6 +20,8 @@ export interface AppDeps {
   wrap?: RequestWrap;
   /** The app's environment (grader repository and workflow names, see github/grader-workflow.ts). */
   env: NodeJS.ProcessEnv;
+  /** The queue's status page of a repository, linked from its queued check runs (none without MLGRADE_PUBLIC_URL). */
+  statusUrl?: (repository: string) => string | undefined;
   /** Work that outlives its webhook (LMS syncs). */
   tasks: BackgroundTasks;
 }

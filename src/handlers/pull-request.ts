@@ -1,4 +1,7 @@
-/** `pull_request` opened / reopened / synchronize: the head commit becomes attempts (deduplicated with its push). */
+/**
+ * `pull_request` opened / reopened / synchronize: the head commit becomes attempts (deduplicated with
+ * its push) when the pull request's base branch counts as a submission branch.
+ */
 import type { Context } from 'probot';
 import { notStudentWork } from '../course/match-submission.js';
 import { installationClient } from '../github/github-client.js';
@@ -47,6 +50,8 @@ export async function onPullRequest(
       pullRequest: pull.number,
       deliveryId: context.id,
       installationId: context.payload.installation?.id,
+      // A pull request is a submission when the branch it would merge into counts (docs/config.md).
+      branch: { ref: `refs/heads/${pull.base.ref}`, defaultBranch: payload.repository.default_branch },
       ...(payload.sender ? { sender: { id: payload.sender.id, login: payload.sender.login } } : {}),
     },
     context.log,

@@ -10,7 +10,7 @@ import type { AppDeps } from './app-deps.js';
 import { rescoreAfterConfigChange } from './config-rescore.js';
 
 /** Handles one push event. */
-export async function onPush(deps: AppDeps, context: Context<'push'>): Promise<void | typeof DEFERRED> {
+export async function onPush(deps: AppDeps, context: Context<'push'>): Promise<typeof DEFERRED | undefined> {
   const { payload } = context;
   const repository = payload.repository.full_name;
   const owner = payload.repository.owner?.login ?? payload.repository.full_name.split('/')[0]!;

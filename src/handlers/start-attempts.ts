@@ -2,7 +2,8 @@
  * A new submission (push or pull request) or a regrade becomes attempts. Steps:
  *   1. load the course config from the config repository (none there → not a course, stop; errors →
  *      a failed check run, stop);
- *   2. match the repository to assignments (none → not a course repository, stop);
+ *   2. match the repository to assignments (none → not a course repository, stop), and keep those
+ *      whose `branches` the commit's branch counts for (the others are logged, nothing written);
  *   3. per assignment, in one ledger transaction: refuse a student-started attempt past the attempt
  *      budget (a neutral check run says so; grading it would let students probe the hidden test
  *      set), else record the attempt (idempotent on repository, sha, assignment) with its queued
@@ -14,7 +15,13 @@
 
 import type { Assignment } from '../config/schema.js';
 import { problemLine } from '../course/config-repository.js';
-import { type Account, identifyStudent, matchAssignments } from '../course/match-submission.js';
+import {
+  type Account,
+  branchNotCounted,
+  identifyStudent,
+  matchAssignments,
+  type SubmittedBranch,
+} from '../course/match-submission.js';
 import { checkRunName } from '../github/check-runs.js';
 import type { GitHub } from '../github/github-client.js';
 import { announceWrite, attemptOutcomeWrites } from '../github/outbox-writes.js';
@@ -34,6 +41,8 @@ export interface Submission {
   /** The app's installation the event came from (the outbox worker sends with it). */
   installationId?: number | undefined;
   sender?: Account;
+  /** The branch the commit was pushed to (a pull request's base); absent for regrades, which grade any. */
+  branch?: SubmittedBranch;
   /** Grade only this assignment (regrades); default every matching assignment. */
   assignmentId?: string;
   /** The student, when already known (regrades keep the original attempt's). */
@@ -72,6 +81,13 @@ export async function startAttempts(
   }
   const queued: Attempt[] = [];
   for (const match of matches) {
+    const uncounted = branchNotCounted(loaded.config, match.assignment, submission.branch);
+    if (uncounted) {
+      log.info(
+        `${repository}@${submission.sha.slice(0, 7)}: ${match.assignment.id} not graded: ${uncounted}`,
+      );
+      continue;
+    }
     const recorded = await deps.ledger.recordSubmission(
       {
         courseId: loaded.config.course.id,
@@ -88,7 +104,7 @@ export async function startAttempts(
         ...budgetRule(submission, match.assignment),
         // The queued check run waits in the outbox with the attempt: in a burst it is still there when
         // the attempt is graded or superseded, and the run is then created once, completed.
-        announce: (attempt) => [announceWrite(attempt)],
+        announce: (attempt) => [announceWrite(attempt, deps.statusUrl?.(attempt.repository))],
         closing: (old, by) => closeSuperseded(old, by.sha.slice(0, 7)),
       },
     );

@@ -8,6 +8,7 @@ import type { AssignmentScore } from '../results/score-types.js';
 import type { SyncStore } from './lms-syncs.js';
 import type { OutboxPut, SqlOutbox } from './outbox.js';
 import type { SqlPrComments } from './pr-comments.js';
+import type { QueueStatus, QueueStatusOptions } from './queue-status.js';
 import type { SlotLimits, SqlWriteSlots } from './write-slots.js';
 
 /**
@@ -309,6 +310,8 @@ export interface Ledger {
   readonly outbox: SqlOutbox;
   /** The pull-request comments mlgrade keeps (pr-comments.ts). */
   readonly comments: SqlPrComments;
+  /** Where a repository's attempts stand in its owner's grading queue (queue-status.ts); undefined without attempts. */
+  queueStatus(repository: string, options?: QueueStatusOptions): Promise<QueueStatus | undefined>;
   /** The GitHub write budget every process on this ledger shares (write-slots.ts). */
   writeBudget(limits: SlotLimits): SqlWriteSlots;
   /** The newest migration recorded in the database: one real query, so it also proves the database answers (readiness). */

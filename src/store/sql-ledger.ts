@@ -30,6 +30,7 @@ import {
 } from './manual-scores.js';
 import { type OutboxPut, putOutbox, SqlOutbox } from './outbox.js';
 import { SqlPrComments } from './pr-comments.js';
+import { type QueueStatus, type QueueStatusOptions, readQueueStatus } from './queue-status.js';
 import type { SqlClient, SqlQuery } from './sql-client.js';
 import { type SlotLimits, SqlWriteSlots } from './write-slots.js';
 
@@ -150,6 +151,10 @@ export class SqlLedger implements Ledger {
       await putOutbox(tx, rules.announce(attempt));
       return { attempt, created, superseded };
     });
+  }
+
+  queueStatus(repository: string, options?: QueueStatusOptions): Promise<QueueStatus | undefined> {
+    return readQueueStatus(this.db, repository, options);
   }
 
   writeBudget(limits: SlotLimits): SqlWriteSlots {

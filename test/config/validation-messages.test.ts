@@ -68,7 +68,7 @@ describe('schema messages', () => {
   it('reports unknown keys at the key, with the allowed keys', async () => {
     const text = `${HEAD}    epochs: 3\n${CHECK}    rubric:\n      - ${manual}\n`;
     expect((await problemsOf(text))[0]).toMatch(
-      /^5 {2}assignments\[0\]\.epochs {2}unknown key "epochs" \(allowed: id, title, repository, due, timezone, weight, late, attempts, checks, rubric, lms\)$/,
+      /^5 {2}assignments\[0\]\.epochs {2}unknown key "epochs" \(allowed: id, title, repository, due, timezone, weight, late, attempts, branches, checks, rubric, lms\)$/,
     );
   });
 });

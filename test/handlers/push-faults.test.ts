@@ -174,7 +174,10 @@ describe('pushes that race or do not finish', () => {
     mockToken();
     mockConfig();
     nock(API)
-      .post('/repos/ml-course/m4-alice/check-runs', (body) => body.head_sha === sha && body.status === 'queued')
+      .post(
+        '/repos/ml-course/m4-alice/check-runs',
+        (body) => body.head_sha === sha && body.status === 'queued',
+      )
       .reply(201, { id: 4400888 });
     nock(API)
       .post('/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches')
