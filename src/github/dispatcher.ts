@@ -1,6 +1,6 @@
 /**
  * Dispatches queued attempts in batches: attempts enqueued while a dispatch is in flight (or within
- * the same tick) go out together as one run whose matrix has one job per attempt. Before
+ * `MLGRADE_DISPATCH_WAIT_SECONDS`, default 2, of the first) go out together as one run whose matrix has one job per attempt. Before
  * dispatching, each attempt is re-read so that one superseded meanwhile is left out.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,6 +10,7 @@ import type { GitHub } from './github-client.js';
 import { attemptNonce, graderWorkflow } from './grader-workflow.js';
 import type { OutboxWorker } from './outbox-worker.js';
 import { attemptOutcomeWrites } from './outbox-writes.js';
+import { tuning } from './tuning.js';
 
 /** The most attempts one run carries (GitHub's matrix limit is 256 jobs). */
 export const MAX_BATCH = 50;
@@ -38,8 +39,12 @@ export function createDispatcher(
 ): Dispatcher {
   const pending = new Map<string, { github: GitHub; ids: string[] }>();
   let running: Promise<void> = Promise.resolve();
+  const waitMs = tuning(env, 'MLGRADE_DISPATCH_WAIT_SECONDS') * 1000;
 
   const drain = async () => {
+    if (pending.size === 0) return;
+    // A dispatch is a GitHub write: pushes arriving within a moment of each other share one run.
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
     for (const [owner, entry] of [...pending]) {
       pending.delete(owner);
       for (let at = 0; at < entry.ids.length; at += MAX_BATCH) {

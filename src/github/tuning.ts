@@ -9,6 +9,7 @@ export const TUNING = {
   MLGRADE_GITHUB_WRITES_PER_MINUTE: { unit: 'writes', fallback: 80 },
   MLGRADE_GITHUB_WRITE_WINDOW_SECONDS: { unit: 'seconds', fallback: 60 },
   MLGRADE_GITHUB_WRITES_PER_HOUR: { unit: 'writes', fallback: 500 },
+  MLGRADE_DISPATCH_WAIT_SECONDS: { unit: 'seconds', fallback: 2 },
   MLGRADE_SWEEP_SECONDS: { unit: 'seconds', fallback: 60 },
   MLGRADE_STRANDED_AFTER_SECONDS: { unit: 'seconds', fallback: 180 },
   MLGRADE_POLL_RUNS_AFTER_SECONDS: { unit: 'seconds', fallback: 900 },

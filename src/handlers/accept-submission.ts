@@ -7,6 +7,7 @@
  */
 import { tuning } from '../github/tuning.js';
 import type { AppDeps, Log } from './app-deps.js';
+import { inTurn } from './in-turn.js';
 import { type Submission, startAttempts } from './start-attempts.js';
 
 /** A handler's answer when its work continues after the webhook is answered (app.ts then does not mark it done). */
@@ -29,7 +30,7 @@ export async function acceptSubmission(
     );
     return undefined;
   }
-  deps.tasks.run(() => gradeSubmission(deps, deliveryId, submission, log));
+  deps.tasks.run(() => inTurn(() => gradeSubmission(deps, deliveryId, submission, log)));
   return DEFERRED;
 }
 

@@ -13,14 +13,16 @@ import {
 import { type GitHub, installationClient } from '../github/github-client.js';
 import { attemptNonce, graderWorkflow, nonceFromRunName } from '../github/grader-workflow.js';
 import type { Attempt } from '../store/ledger-types.js';
+import { DEFERRED } from './accept-submission.js';
 import type { AppDeps, Log } from './app-deps.js';
 import { collectAttempt } from './collect-results.js';
+import { inTurn } from './in-turn.js';
 
 /** Handles one workflow_run.completed event. */
 export async function onWorkflowRunCompleted(
   deps: AppDeps,
   context: Context<'workflow_run.completed'>,
-): Promise<void> {
+): Promise<typeof DEFERRED | undefined> {
   const run = context.payload.workflow_run;
   const owner = context.payload.repository.owner.login;
   const repo = context.payload.repository.name;
@@ -42,7 +44,23 @@ export async function onWorkflowRunCompleted(
   }
   const github = await installationClient(context.octokit, context.payload.installation?.id, deps.wrap);
   deps.clients.remember(owner, context.payload.installation?.id);
-  await collectRun(deps, github, completed, found, context.log);
+  // Downloading and checking the results takes longer than a webhook answer should: collected after
+  // it. A collection that fails, or dies with its process, is done again by the sweep's poll of runs
+  // whose attempts are still open (resume-attempts.ts); the delivery is forgotten, so a redelivery works too.
+  deps.tasks.run(() =>
+    inTurn(async () => {
+      try {
+        await collectRun(deps, github, completed, found, context.log);
+        await deps.ledger.finishDelivery(context.id, true);
+      } catch (error) {
+        context.log.error(
+          `${owner}/${repo}: run ${run.id} not fully collected (${(error as Error).message}); the sweep polls it again`,
+        );
+        await deps.ledger.finishDelivery(context.id, false).catch(() => undefined);
+      }
+    }),
+  );
+  return DEFERRED;
 }
 
 /** A completed grader run, as the event or a poll of the run gives it. */

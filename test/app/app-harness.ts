@@ -69,9 +69,12 @@ export async function startApp(
   const scheduler = createWriteScheduler({ maxRetries: 0, ...scheduling });
   const wrap: RequestWrap = (request, options) => scheduler.wrap(request, options);
   await probot.load(
-    createMlgradeApp({ ledger, wrap, env: { ...env }, sweepEveryMs: 0 }, (built) => {
-      deps = built;
-    }),
+    createMlgradeApp(
+      { ledger, wrap, env: { MLGRADE_DISPATCH_WAIT_SECONDS: '0.001', ...env }, sweepEveryMs: 0 },
+      (built) => {
+        deps = built;
+      },
+    ),
   );
   return { probot, ledger, deps: deps! };
 }

@@ -36,7 +36,7 @@ describe('the dispatcher', () => {
 
   it('sends attempts queued while a dispatch is in flight as one batch, leaving superseded ones out', async () => {
     const github = new Octokit({ auth: 'ghs_test' });
-    const dispatcher = createDispatcher(ledger, silent, {});
+    const dispatcher = createDispatcher(ledger, silent, { MLGRADE_DISPATCH_WAIT_SECONDS: '0.001' });
     const batches: string[][] = [];
     let open = () => {};
     const gate = new Promise<void>((resolve) => {
@@ -57,7 +57,9 @@ describe('the dispatcher', () => {
 
     const alice = await attempt('m4-alice');
     dispatcher.enqueue(github, 'ml-course', [alice]);
-    await new Promise((resolve) => setImmediate(resolve));
+    // Alice's dispatch is under way (held at the gate) before the others are queued.
+    while ((await ledger.getAttempt(alice.id))?.state !== 'dispatched')
+      await new Promise((resolve) => setTimeout(resolve, 5));
     const bob = await attempt('m4-bob');
     const carol = await attempt('m4-carol');
     const dave = await attempt('m4-dave');
@@ -75,9 +77,28 @@ describe('the dispatcher', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  it('waits a moment before the first dispatch, so that attempts queued meanwhile share its run', async () => {
+    const github = new Octokit({ auth: 'ghs_test' });
+    const dispatcher = createDispatcher(ledger, silent, { MLGRADE_DISPATCH_WAIT_SECONDS: '0.2' });
+    const batches: string[][] = [];
+    nock('https://api.github.com')
+      .post(DISPATCH, (body) => {
+        batches.push(JSON.parse(body.inputs.attempts).map((a: { repository: string }) => a.repository));
+        return true;
+      })
+      .reply(200, { workflow_run_id: 1102 });
+    const erin = await attempt('m4-erin');
+    dispatcher.enqueue(github, 'ml-course', [erin]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const frank = await attempt('m4-frank');
+    dispatcher.enqueue(github, 'ml-course', [frank]);
+    await dispatcher.idle();
+    expect(batches).toEqual([['ml-course/m4-erin', 'ml-course/m4-frank']]);
+  });
+
   it('stores the nonce and marks the attempts dispatched before the request, so a run is matched even if the process dies during it', async () => {
     const github = new Octokit({ auth: 'ghs_test' });
-    const dispatcher = createDispatcher(ledger, silent, {});
+    const dispatcher = createDispatcher(ledger, silent, { MLGRADE_DISPATCH_WAIT_SECONDS: '0.001' });
     const alice = await attempt('m4-alice');
     const bob = await attempt('m4-bob');
     let sentNonce = '';
