@@ -31,7 +31,12 @@ export interface AppProcessOptions {
   probotRun?: boolean;
   /** The PGlite ledger directory to use (kept at stop, so a second process can reopen it). */
   dataDir?: string;
+  /** A PostgreSQL ledger instead (`DATABASE_URL`): replicas and restarts share it. */
+  databaseUrl?: string;
 }
+
+/** The most of the app's output kept (the tail): a long bench must not grow it without bound. */
+const OUTPUT_KEPT = 4_000_000;
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -57,7 +62,9 @@ export async function startAppProcess(
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
   const port = await freePort();
-  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'mlgrade-e2e-ledger-')));
+  const ownDataDir = !options.dataDir && !options.databaseUrl;
+  const dataDir =
+    options.dataDir ?? (ownDataDir ? await mkdtemp(path.join(os.tmpdir(), 'mlgrade-e2e-ledger-')) : '');
   const { host } = new URL(githubUrl);
   let output = '';
   const args = options.probotRun
@@ -75,7 +82,8 @@ export async function startAppProcess(
     PORT: String(port),
     LOG_LEVEL: 'info',
     LOG_FORMAT: 'json',
-    MLGRADE_LEDGER_DIR: dataDir,
+    MLGRADE_LEDGER_DIR: dataDir || undefined,
+    DATABASE_URL: options.databaseUrl,
     ...options.env,
   };
   const child: ChildProcess = spawn(process.execPath, args, {
@@ -84,8 +92,12 @@ export async function startAppProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  const keep = (chunk: Buffer) => {
+    output += chunk;
+    if (output.length > OUTPUT_KEPT) output = output.slice(-OUTPUT_KEPT / 2);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const base = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
@@ -95,7 +107,7 @@ export async function startAppProcess(
       await exited;
       clearTimeout(killer);
     }
-    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
   };
   for (let tries = 0; tries < 150; tries++) {
     if (child.exitCode !== null) break;

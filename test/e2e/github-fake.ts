@@ -25,6 +25,8 @@ export interface LoggedRequest {
   at: number;
   ms: number;
   body: unknown;
+  /** Set on a write the fake refused as over GitHub's limits: the limit it broke. */
+  overLimit?: 'minute' | 'hour';
 }
 
 /** What the fake needs to know about the course and the app. */
@@ -34,6 +36,8 @@ export interface FakeOptions {
   webhookSecret: string;
   /** Where the app receives webhooks, set once it is listening. */
   webhookUrl?: string;
+  /** Replicas: every webhook goes to each of these (same delivery id), instead of `webhookUrl`. */
+  webhookUrls?: string[];
   /** The open PR whose head is every pushed commit. */
   pullRequest: number;
   /**
@@ -49,13 +53,42 @@ export interface FakeOptions {
     createAfter5xx?: number;
     /** Share of check-run PATCHes answered 502 without applying them. */
     update5xx?: number;
+    /**
+     * Share of API requests (installation tokens aside) answered 502: a POST half the time after
+     * its effect (the object exists, the answer was lost), otherwise without applying anything.
+     */
+    serverError?: number;
+    /** Share of content writes answered 403 "secondary rate limit" with retry-after, unapplied. */
+    secondaryLimit403?: number;
+    /** Share of API requests answered 429 with retry-after, unapplied. */
+    rateLimit429?: number;
+    /** The retry-after of injected 403/429s, in seconds (default 1). */
+    retryAfterSeconds?: number;
+    /** Share of API requests answered only after `ms`. */
+    slow?: { share: number; ms: number };
+    /** Dispatches (1 = the first) whose artifacts have expired: their download answers 410. */
+    expiredArtifactRuns?: number[];
+    /** Dispatches (1 = the first) whose run never starts: queued forever, no workflow_run. */
+    neverStartRuns?: number[];
     seed?: number;
   };
   /**
-   * GitHub's secondary limit on content-creating requests, scaled: a write beyond `perWindow` in any
-   * `windowMs` is a violation, answered 403 with retry-after as GitHub does.
+   * GitHub's secondary limits on content-creating requests, scaled: a write beyond `perWindow` in any
+   * `windowMs` (its minute), or beyond `perHour` in any `hourMs` (its hour), is a violation, answered
+   * 403 with retry-after as GitHub does.
    */
-  writeLimit?: { perWindow: number; windowMs: number };
+  writeLimit?: { perWindow: number; windowMs: number; perHour?: number; hourMs?: number };
+}
+
+/** A webhook the fake sent to the app: when, to which URL, what came back. */
+export interface Delivery {
+  id: string;
+  event: string;
+  url: string;
+  /** The HTTP status, or 0 when no answer came (the app was down). */
+  status: number;
+  /** Milliseconds until the app answered. */
+  ms: number;
 }
 
 /** The fake's state, readable by tests. */
@@ -68,14 +101,39 @@ export interface GitHubFake {
   runnerErrors: string[];
   /** Writes over `writeLimit` (each answered 403). */
   violations: number;
+  /** The same, by the limit they broke. */
+  violationsBy: { minute: number; hour: number };
+  /** Content-creating requests within the limits (the ones that count towards them). */
+  writes: number;
   /** Faults injected, by kind. */
-  injected: { createAfter5xx: number; update5xx: number };
+  injected: InjectedFaults;
+  /** Every webhook sent, with its answer (replicas: one entry per URL). */
+  deliveries: Delivery[];
+  /** workflow_run deliveries no app answered (GitHub does not redeliver them by itself). */
+  undelivered: { id: string; event: string; payload: unknown }[];
   options: FakeOptions;
   /** Resolves with the first request matching `predicate` (already logged or future). */
   waitFor(predicate: (request: LoggedRequest) => boolean, timeoutMs: number): Promise<LoggedRequest>;
-  /** Sends a signed webhook to the app; resolves when the app answered. */
+  /** Sends a signed webhook to the app; resolves with the (first) app's status once it answered. */
   sendWebhook(event: string, payload: unknown): Promise<number>;
+  /**
+   * Sends one delivery (`id`: a redelivery keeps the first one's) to `urls` (default: every app
+   * the fake knows); resolves with one entry per URL, status 0 where nothing answered.
+   */
+  deliver(event: string, payload: unknown, options?: { id?: string; urls?: string[] }): Promise<Delivery[]>;
   close(): Promise<void>;
+}
+
+/** Faults the fake injected, by kind. */
+export interface InjectedFaults {
+  createAfter5xx: number;
+  update5xx: number;
+  serverError: number;
+  secondaryLimit403: number;
+  rateLimit429: number;
+  slow: number;
+  expiredArtifact: number;
+  neverStarted: number;
 }
 
 type Handler = (match: RegExpExecArray, body: unknown, res: ServerResponse) => Promise<void> | void;
@@ -95,7 +153,20 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
     comments: new Map<number, { issue: number; repository?: string; body: string }>(),
     runnerErrors: [] as string[],
     violations: 0,
-    injected: { createAfter5xx: 0, update5xx: 0 },
+    violationsBy: { minute: 0, hour: 0 },
+    writes: 0,
+    injected: {
+      createAfter5xx: 0,
+      update5xx: 0,
+      serverError: 0,
+      secondaryLimit403: 0,
+      rateLimit429: 0,
+      slow: 0,
+      expiredArtifact: 0,
+      neverStarted: 0,
+    },
+    deliveries: [] as Delivery[],
+    undelivered: [] as { id: string; event: string; payload: unknown }[],
     options,
     // url, waitFor, sendWebhook and close are set below, once the server listens.
   } as unknown as GitHubFake;
@@ -105,6 +176,9 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
   const random = seededRandom(options.faults?.seed ?? 1);
   const fails = (share: number | undefined) => share !== undefined && random() < share;
   const writeTimes: number[] = [];
+  const hourTimes: number[] = [];
+  const expiredArtifacts = new Set<number>();
+  let dispatches = 0;
 
   const routes: [string, RegExp, Handler][] = [
     [
@@ -162,6 +236,10 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
       (m, body, res) => {
         const id = state.nextId++;
         const nonce = (body as DispatchBody).inputs.nonce;
+        dispatches += 1;
+        const faults = options.faults;
+        const neverStarts = faults?.neverStartRuns?.includes(dispatches) ?? false;
+        const expires = faults?.expiredArtifactRuns?.includes(dispatches) ?? false;
         state.runs.set(id, {
           status: 'queued',
           display_title: `mlgrade ${nonce}`,
@@ -173,6 +251,10 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
         });
         // The runner: asynchronously, as GitHub's queue would.
         if (options.runner === false) return;
+        if (neverStarts) {
+          fake.injected.neverStarted += 1;
+          return;
+        }
         setImmediate(
           () =>
             void runWorkflow(fake, state, {
@@ -180,6 +262,7 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
               repo: m[2]!,
               id,
               body: body as DispatchBody,
+              onArtifact: expires ? (artifact) => expiredArtifacts.add(artifact) : undefined,
             }).catch((error) => fake.runnerErrors.push(`workflow run ${id}: ${(error as Error).message}`)),
         );
       },
@@ -215,7 +298,14 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
     [
       'GET',
       /^\/api\/v3\/repos\/[^/]+\/[^/]+\/actions\/artifacts\/(\d+)\/zip$/,
-      (m, _b, res) => void res.writeHead(302, { location: `${fake.url}/blobs/${m[1]}.zip` }).end(),
+      (m, _b, res) => {
+        // GitHub answers 410 Gone for an artifact past its retention, even one listed as unexpired.
+        if (expiredArtifacts.has(Number(m[1]))) {
+          fake.injected.expiredArtifact += 1;
+          return json(res, 410, { message: 'Artifact has expired' });
+        }
+        res.writeHead(302, { location: `${fake.url}/blobs/${m[1]}.zip` }).end();
+      },
     ],
     [
       'GET',
@@ -269,14 +359,26 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
     const body = text ? (JSON.parse(text) as unknown) : undefined;
     const url = decodeURIComponent((req.url ?? '').split('?')[0]!);
     const route = routes.find(([method, pattern]) => method === req.method && pattern.test(url));
-    if (overLimit(req.method ?? 'GET', url)) {
+    const method = req.method ?? 'GET';
+    const broken = overLimit(method, url);
+    const fault = broken ? undefined : drawFault(method, url);
+    if (fault === 'slow') await new Promise((resolve) => setTimeout(resolve, options.faults?.slow?.ms ?? 0));
+    if (broken) {
       fake.violations += 1;
-      const retryAfter = Math.ceil((options.writeLimit?.windowMs ?? 60_000) / 1000);
-      res
-        .writeHead(403, { 'content-type': 'application/json', 'retry-after': String(retryAfter) })
-        .end(JSON.stringify({ message: 'You have exceeded a secondary rate limit.' }));
-    } else if (route) await route[2](route[1].exec(url)!, body, res);
-    else json(res, 404, { message: `fake GitHub has no ${req.method} ${url}` });
+      fake.violationsBy[broken] += 1;
+      const windowMs = broken === 'minute' ? options.writeLimit?.windowMs : options.writeLimit?.hourMs;
+      limited(res, 403, Math.ceil((windowMs ?? 60_000) / 1000));
+    } else if (fault === 'secondaryLimit403' || fault === 'rateLimit429') {
+      fake.injected[fault] += 1;
+      limited(res, fault === 'rateLimit429' ? 429 : 403, options.faults?.retryAfterSeconds ?? 1);
+    } else if (fault === 'serverError' && (method !== 'POST' || random() < 0.5)) {
+      fake.injected.serverError += 1;
+      json(res, 502, { message: 'Bad Gateway' });
+    } else if (route) {
+      // A POST answered 502 after its effect: created, and the answer lost on the way.
+      const lost = fault === 'serverError' ? lostAnswer(res) : res;
+      await route[2](route[1].exec(url)!, body, lost);
+    } else json(res, 404, { message: `fake GitHub has no ${req.method} ${url}` });
     const entry = {
       arrived: started,
       method: req.method ?? '',
@@ -284,6 +386,7 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
       at: Date.now(),
       ms: performance.now() - started,
       body,
+      ...(broken ? { overLimit: broken } : {}),
     };
     log.push(entry);
     for (const waiter of waiters.filter((w) => w.predicate(entry))) {
@@ -291,18 +394,62 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
       waiter.resolve(entry);
     }
   }
+  /** Answers 403 or 429 as GitHub's secondary rate limit does, with retry-after. */
+  function limited(res: ServerResponse, status: 403 | 429, retryAfterSeconds: number): void {
+    res
+      .writeHead(status, { 'content-type': 'application/json', 'retry-after': String(retryAfterSeconds) })
+      .end(JSON.stringify({ message: 'You have exceeded a secondary rate limit.' }));
+  }
+  /** A response whose status and body become a 502 (the route's effect stays). */
+  function lostAnswer(res: ServerResponse): ServerResponse {
+    fake.injected.serverError += 1;
+    const stub = {
+      writeHead: () => stub,
+      end: () => json(res, 502, { message: 'Bad Gateway' }),
+    };
+    return stub as unknown as ServerResponse;
+  }
+  /** The injected fault for one request, if any (installation tokens and blob downloads never fail). */
+  function drawFault(method: string, url: string) {
+    const faults = options.faults;
+    if (!faults || !url.startsWith('/api/v3/') || url.includes('/access_tokens')) return undefined;
+    const write = isWrite(method, url);
+    if (fails(faults.serverError)) return 'serverError' as const;
+    if (write && fails(faults.secondaryLimit403)) return 'secondaryLimit403' as const;
+    if (fails(faults.rateLimit429)) return 'rateLimit429' as const;
+    if (faults.slow && fails(faults.slow.share)) {
+      fake.injected.slow += 1;
+      return 'slow' as const;
+    }
+    return undefined;
+  }
   /**
-   * A content-creating request past the scaled secondary limit. The window is counted 5% short: a
-   * request's time on the wire makes the fake see it a little after the app's scheduler started it.
+   * A content-creating request past a scaled secondary limit: which one it broke, or undefined (and
+   * the write is counted). The windows are counted 5% short: a request's time on the wire makes the
+   * fake see it a little after the app's scheduler started it.
    */
-  function overLimit(method: string, url: string): boolean {
+  function overLimit(method: string, url: string): 'minute' | 'hour' | undefined {
     const limit = options.writeLimit;
-    if (!limit || method === 'GET' || method === 'HEAD' || url.includes('/access_tokens')) return false;
+    if (!isWrite(method, url)) return undefined;
+    fake.writes += 1;
+    if (!limit) return undefined;
     const now = performance.now();
     while (writeTimes.length > 0 && writeTimes[0]! <= now - limit.windowMs * 0.95) writeTimes.shift();
-    if (writeTimes.length >= limit.perWindow) return true;
+    const hourMs = limit.hourMs ?? limit.windowMs * 60;
+    while (hourTimes.length > 0 && hourTimes[0]! <= now - hourMs * 0.95) hourTimes.shift();
+    const broken =
+      writeTimes.length >= limit.perWindow
+        ? 'minute'
+        : limit.perHour !== undefined && hourTimes.length >= limit.perHour
+          ? 'hour'
+          : undefined;
+    if (broken) {
+      fake.writes -= 1;
+      return broken;
+    }
     writeTimes.push(now);
-    return false;
+    hourTimes.push(now);
+    return undefined;
   }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -323,7 +470,16 @@ export async function startGitHubFake(options: FakeOptions): Promise<GitHubFake>
       });
     });
   };
-  fake.sendWebhook = (event, payload) => sendWebhook(options, event, payload);
+  fake.deliver = async (event, payload, delivery = {}) => {
+    const id = delivery.id ?? randomUUID();
+    const urls = delivery.urls ?? options.webhookUrls ?? [options.webhookUrl!];
+    const answers = await Promise.all(
+      urls.map((url) => sendWebhook(options.webhookSecret, url, id, event, payload)),
+    );
+    fake.deliveries.push(...answers.map((answer, i) => ({ id, event, url: urls[i]!, ...answer })));
+    return fake.deliveries.slice(-answers.length);
+  };
+  fake.sendWebhook = async (event, payload) => (await fake.deliver(event, payload))[0]!.status;
   fake.close = () => new Promise((resolve) => server.close(() => resolve()));
   return fake;
 }
@@ -332,22 +488,42 @@ interface DispatchBody {
   inputs: { nonce: string; attempts: string; results_key: string };
 }
 
-/** Signs and posts a webhook the way GitHub does. */
-async function sendWebhook(options: FakeOptions, event: string, payload: unknown): Promise<number> {
+/** A content-creating request, as GitHub's secondary limits count them. */
+function isWrite(method: string, url: string): boolean {
+  return method !== 'GET' && method !== 'HEAD' && !url.includes('/access_tokens');
+}
+
+/**
+ * Signs and posts a webhook the way GitHub does (10 s timeout, as GitHub's); status 0 when nothing
+ * answered.
+ */
+async function sendWebhook(
+  secret: string,
+  url: string,
+  id: string,
+  event: string,
+  payload: unknown,
+): Promise<{ status: number; ms: number }> {
   const body = JSON.stringify(payload);
-  const signature = createHmac('sha256', options.webhookSecret).update(body).digest('hex');
-  const response = await fetch(options.webhookUrl!, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': event,
-      'x-github-delivery': randomUUID(),
-      'x-hub-signature-256': `sha256=${signature}`,
-    },
-    body,
-  });
-  await response.arrayBuffer();
-  return response.status;
+  const signature = createHmac('sha256', secret).update(body).digest('hex');
+  const sent = performance.now();
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': event,
+        'x-github-delivery': id,
+        'x-hub-signature-256': `sha256=${signature}`,
+      },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.arrayBuffer();
+    return { status: response.status, ms: performance.now() - sent };
+  } catch {
+    return { status: 0, ms: performance.now() - sent };
+  }
 }
 
 const run = promisify(execFile);
@@ -356,7 +532,13 @@ const run = promisify(execFile);
 async function runWorkflow(
   fake: GitHubFake,
   state: { nextId: number; runs: Map<number, Record<string, unknown>>; artifacts: Map<number, Uint8Array> },
-  dispatch: { owner: string; repo: string; id: number; body: DispatchBody },
+  dispatch: {
+    owner: string;
+    repo: string;
+    id: number;
+    body: DispatchBody;
+    onArtifact?: ((id: number) => void) | undefined;
+  },
 ): Promise<void> {
   const { root } = fake.options;
   const matrix = JSON.parse(dispatch.body.inputs.attempts) as {
@@ -377,6 +559,7 @@ async function runWorkflow(
       const zip = zipSync({ 'mlgrade-results.json': results, 'mlgrade-results.json.sig': signature });
       const id = state.nextId++;
       state.artifacts.set(id, zip);
+      dispatch.onArtifact?.(id);
       artifacts.push({
         id,
         name: `mlgrade-results-${job.attempt}`,
@@ -401,7 +584,7 @@ async function runWorkflow(
     full_name: `${dispatch.owner}/${dispatch.repo}`,
     owner: { login: dispatch.owner, id: 9919 },
   };
-  await fake.sendWebhook('workflow_run', {
+  const payload = {
     action: 'completed',
     workflow_run: {
       id: dispatch.id,
@@ -414,7 +597,11 @@ async function runWorkflow(
     repository,
     installation: { id: 42 },
     sender: { login: 'mlgrade[bot]', id: 1 },
-  });
+  };
+  const answers = await fake.deliver('workflow_run', payload);
+  // An app down (killed) misses the delivery; GitHub does not redeliver it by itself.
+  if (answers.every((answer) => answer.status < 200 || answer.status >= 300))
+    fake.undelivered.push({ id: answers[0]!.id, event: 'workflow_run', payload });
 }
 
 /** The fast runner's output for a job: `template` rewritten for the job's attempt, signed with the dispatch's key. */
