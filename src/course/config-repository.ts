@@ -35,10 +35,14 @@ export type CourseConfigLoad = LoadedConfig & { absent: boolean };
 /**
  * Loads and validates the course config (and what it `_extends`) from the config repository. A
  * config file that is not there (404: no config repository, or no file in it) makes the owner one
- * without a course: `absent`, so that pushes there are ignored rather than failed.
+ * without a course: `absent`, so that pushes there are ignored rather than failed. A read GitHub
+ * failed to answer is thrown (the caller tries again later), never reported as a config problem.
  */
 export async function loadCourseConfig(github: GitHub, location: CourseLocation): Promise<CourseConfigLoad> {
   let absent = false;
+  // GitHub failing to answer (5xx, a lost connection, a rate limit past the retries) says nothing
+  // about the config: thrown, not reported as a config problem on the student's commit.
+  let transient: unknown;
   const reader: ConfigReader = async (absolute) => {
     const file = path.relative(ROOT, absolute).split(path.sep).join('/');
     if (file.startsWith('..')) throw new ConfigReadError('it is outside the config repository');
@@ -46,10 +50,12 @@ export async function loadCourseConfig(github: GitHub, location: CourseLocation)
       return await readRepositoryFile(github, location, file);
     } catch (error) {
       if (file === location.file && statusOf((error as Error).cause) === 404) absent = true;
+      if (!(error instanceof ConfigReadError)) transient ??= error;
       throw error;
     }
   };
   const loaded = await loadConfig(path.join(ROOT, location.file), { reader, displayRoot: ROOT });
+  if (transient !== undefined) throw transient;
   return { ...loaded, absent: absent && !loaded.config };
 }
 

@@ -35,8 +35,9 @@ export async function acceptSubmission(
 }
 
 /**
- * Records the submission's attempts and marks the delivery done. A failure forgets the delivery, as a
- * failed handler does, so that a redelivery from the app's settings is handled again.
+ * Records the submission's attempts and marks the delivery done. A failure (GitHub unreachable for the
+ * course config, the ledger down) leaves the delivery unfinished: the webhook was answered, so GitHub
+ * will not send it again, and the sweep tries it again once it is stale.
  */
 async function gradeSubmission(deps: AppDeps, deliveryId: string, submission: Submission, log: Log) {
   const repository = `${submission.owner}/${submission.name}`;
@@ -46,14 +47,14 @@ async function gradeSubmission(deps: AppDeps, deliveryId: string, submission: Su
     await deps.ledger.finishDelivery(deliveryId, true);
   } catch (error) {
     log.error(
-      `${repository}@${submission.sha.slice(0, 7)}: not graded: ${(error as Error).message}. Redeliver the push from the app's advanced settings once the cause is fixed.`,
+      `${repository}@${submission.sha.slice(0, 7)}: not graded yet: ${(error as Error).message}; the sweep tries again`,
     );
-    await deps.ledger.finishDelivery(deliveryId, false).catch(() => undefined);
   }
 }
 
 /**
- * Grades the submissions whose process died after answering their webhook: unfinished deliveries
+ * Grades the submissions whose process died after answering their webhook, or whose grading failed:
+ * unfinished deliveries
  * older than `MLGRADE_STALE_DELIVERY_SECONDS` (default 300), each taken over with a compare-and-set
  * (one replica takes it). Returns how many were taken.
  */

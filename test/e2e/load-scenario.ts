@@ -152,7 +152,9 @@ export async function runLoadScenario(root: string, scenario: LoadScenario): Pro
     let lastReport = 0;
     while (performance.now() < deadline) {
       const quiet = performance.now() - lastWriteAt(fake, started);
-      if (done().ok && quiet >= settleMs) break;
+      // Drained: every check run done and nothing left in the outbox (the comments go last, and a
+      // full hour's budget can hold them back for longer than any quiet spell).
+      if (done().ok && quiet >= settleMs && (await outboxPending(live())) === 0) break;
       if (performance.now() - lastReport > 15_000) {
         lastReport = performance.now();
         say(`${scenario.name}: ${done().summary}, ${fake.writes} writes so far`);
@@ -167,7 +169,7 @@ export async function runLoadScenario(root: string, scenario: LoadScenario): Pro
       startedAt: started,
       burstMs,
       drainEndAt: lastWriteAt(fake, started),
-      drained: done().ok,
+      drained: done().ok && (await outboxPending(live())) === 0,
       metrics,
       pushes: { scheduled: pushSchedule(scenario).length, ...run.figures() },
       kills: kills.count,
@@ -259,6 +261,12 @@ function lastWriteAt(fake: GitHubFake, since: number): number {
       return request.arrived;
   }
   return since;
+}
+
+/** Outbox rows still pending, as the app's /metrics says (the ledger is shared: one read is enough). */
+async function outboxPending(apps: AppProcess[]): Promise<number> {
+  const metrics = await readMetrics(apps);
+  return metrics['mlgrade_outbox_writes.pending'] ?? Number.POSITIVE_INFINITY;
 }
 
 /** The app's /metrics, summed over the live replicas' reads (the ledger is shared: one read is enough). */

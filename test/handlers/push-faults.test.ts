@@ -155,6 +155,36 @@ describe('pushes that race or do not finish', () => {
     await deliver(app, 'push', push, id);
   });
 
+  it('is graded by the sweep when GitHub failed while it was being graded, after its answer', async () => {
+    // Before, the 502 became a failed "course config has errors" check run, or the delivery was
+    // forgotten (answered already, GitHub never sends it again): the push was lost.
+    const sha = randomSha();
+    const id = crypto.randomUUID();
+    mockToken();
+    nock(API)
+      .get('/repos/ml-course/.github/contents/.github%2Fmlgrade.yml')
+      .query(true)
+      .reply(502, { message: 'Bad Gateway' });
+    await deliver(app, 'push', { ...fixture<Record<string, unknown>>('push'), after: sha }, id);
+    expect((await ledger.attemptBudget('ml-course/m4-alice', 'milestone-4', sha)).commitAttempted).toBe(
+      false,
+    );
+    const later = new Date(Date.now() + 10 * 60_000);
+    expect((await ledger.listUnfinishedSubmissions(later)).map((d) => d.deliveryId)).toContain(id);
+
+    mockConfig();
+    nock(API)
+      .post('/repos/ml-course/m4-alice/check-runs', (body) => body.head_sha === sha)
+      .reply(201, { id: 4400889 });
+    nock(API)
+      .post('/repos/ml-course/mlgrade-grader/actions/workflows/mlgrade-grade.yml/dispatches')
+      .reply(200, { workflow_run_id: 30433889 });
+    expect(await resumeSubmissions(app.deps, silent, later)).toBeGreaterThanOrEqual(1);
+    await app.deps.dispatcher.idle();
+    await app.deps.publisher.idle();
+    expect(await ledger.findByCheckRun(4400889)).toMatchObject({ sha, state: 'dispatched', deliveryId: id });
+  });
+
   it('is graded by the sweep when its process died after answering the webhook, before grading', async () => {
     const sha = randomSha();
     const id = crypto.randomUUID();
