@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import type { Ledger, NewAttempt, OpenLedgerOptions } from '../../src/store/ledger-types.js';
 import { openLedger } from '../../src/store/open-ledger.js';
 
@@ -93,4 +93,22 @@ export function newAttempt(overrides: Partial<NewAttempt> = {}): NewAttempt {
     deliveryId: randomUUID(),
     ...overrides,
   };
+}
+
+/**
+ * Two ledgers on one backend's database, opened before the suite's tests and closed after: two
+ * processes (replicas) on PostgreSQL; PGlite is one process, so there the same ledger twice.
+ */
+export function useLedgerPair(backend: Backend): { ledger(): Ledger; replica(): Ledger } {
+  let ledger: Ledger | undefined;
+  let replica: Ledger | undefined;
+  beforeAll(async () => {
+    ledger = await backend.open();
+    replica = backend.name === 'postgres' ? await backend.open() : ledger;
+  });
+  afterAll(async () => {
+    if (replica !== ledger) await replica?.close();
+    await ledger?.close();
+  });
+  return { ledger: () => ledger!, replica: () => replica! };
 }

@@ -2,10 +2,9 @@
  * The GitHub write budget every replica shares, in the ledger. Expected delays are worked out by
  * hand from the limits: 3 writes per 1,000 ms window, 5 per 10,000 ms "hour", 100 ms apart.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memoryWriteBudget, type WriteLimits } from '../../src/github/write-budget.js';
-import type { Ledger } from '../../src/store/ledger-types.js';
-import { backends } from './ledger-backends.js';
+import { backends, useLedgerPair } from './ledger-backends.js';
 
 const limits: WriteLimits = { perWindow: 3, windowMs: 1_000, perHour: 5, hourMs: 10_000, gapMs: 100 };
 
@@ -24,22 +23,15 @@ const SCRIPT: [number, number][] = [
 
 describe.each(backends().map((make) => [make().name, make] as const))(
   'shared write budget (%s)',
-  (name, make) => {
-    const backend = make();
-    let ledger: Ledger;
-    let replica: Ledger;
-    beforeAll(async () => {
-      ledger = await backend.open();
-      replica = name === 'postgres' ? await backend.open() : ledger;
-    });
-    afterAll(async () => {
-      if (replica !== ledger) await replica?.close();
-      await ledger?.close();
-    });
+  (_name, make) => {
+    const pair = useLedgerPair(make());
+    const ledger = () => pair.ledger();
+    /** A second process on the same database (PostgreSQL); PGlite is one process, so the same ledger. */
+    const replica = () => pair.replica();
 
     it('grants and delays as the limits say, whichever replica asks', async () => {
       const base = Date.parse('2031-01-01T00:00:00Z');
-      const budgets = [ledger.writeBudget(limits), replica.writeBudget(limits)];
+      const budgets = [ledger().writeBudget(limits), replica().writeBudget(limits)];
       const answers: [number, number][] = [];
       for (const [n, [at]] of SCRIPT.entries()) answers.push([at, await budgets[n % 2]!.take(base + at)]);
       expect(answers).toEqual(SCRIPT);
@@ -47,7 +39,7 @@ describe.each(backends().map((make) => [make().name, make] as const))(
 
     it('gives one slot to one of two replicas asking at the same moment', async () => {
       const at = Date.parse('2032-01-01T00:00:00Z');
-      const budgets = [ledger.writeBudget(limits), replica.writeBudget(limits)];
+      const budgets = [ledger().writeBudget(limits), replica().writeBudget(limits)];
       const delays = await Promise.all(budgets.map((budget) => budget.take(at)));
       expect(delays.sort((a, b) => a - b)).toEqual([0, 100]);
     });
