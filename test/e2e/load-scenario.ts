@@ -42,6 +42,8 @@ export interface LoadScenario {
   killAfterPushes?: number;
   /** App processes receiving the same deliveries (default 1); more than one needs `databaseUrl`. */
   replicas?: number;
+  /** Each delivery sent this many times, at once, to every replica (default 1): duplicate deliveries. */
+  copies?: number;
   /** PostgreSQL for the ledger; PGlite in a temporary directory without it. */
   databaseUrl?: string;
   /** Upper bound on the whole wait for the drain (real milliseconds). */
@@ -120,7 +122,9 @@ export async function runLoadScenario(root: string, scenario: LoadScenario): Pro
   try {
     for (let i = 0; i < replicas; i++) apps.push(await start());
     const live = () => apps.filter((app) => app.child.exitCode === null && app.child.signalCode === null);
-    const retarget = () => (fake.options.webhookUrls = live().map((app) => app.webhookUrl));
+    const copies = scenario.copies ?? 1;
+    const retarget = () =>
+      (fake.options.webhookUrls = live().flatMap((app) => Array<string>(copies).fill(app.webhookUrl)));
     retarget();
     say(`${scenario.name}: ${replicas} app process(es) up; sending ${pushSchedule(scenario).length} pushes`);
 
