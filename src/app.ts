@@ -241,7 +241,9 @@ function startSweeping(app: Probot, deps: AppDeps, everyMs: number): NodeJS.Time
     if (sweeping) return;
     sweeping = true;
     (async () => {
-      if (!(await deps.ledger.takeLease('sweep', holder, Math.max(everyMs * 2, 60_000)))) return;
+      // Two periods: long enough for a sweep to renew it, short enough that a replica taking over from
+      // one that died waits little (a sweep outliving its lease overlaps the next harmlessly).
+      if (!(await deps.ledger.takeLease('sweep', holder, everyMs * 2))) return;
       try {
         await sweep();
       } finally {
