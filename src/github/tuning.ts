@@ -4,6 +4,8 @@
  * line naming it (`tuningProblems`), rather than being replaced by its default without a word.
  */
 
+import { STALE_DELIVERY_MS } from '../store/ledger-types.js';
+
 /** Every tuning variable, its unit and its default (docs/deploy.md lists the same). */
 export const TUNING = {
   MLGRADE_GITHUB_WRITES_PER_MINUTE: { unit: 'writes', fallback: 80 },
@@ -14,7 +16,7 @@ export const TUNING = {
   MLGRADE_STRANDED_AFTER_SECONDS: { unit: 'seconds', fallback: 180 },
   MLGRADE_POLL_RUNS_AFTER_SECONDS: { unit: 'seconds', fallback: 900 },
   MLGRADE_OUTBOX_LEASE_SECONDS: { unit: 'seconds', fallback: 120 },
-  MLGRADE_STALE_DELIVERY_SECONDS: { unit: 'seconds', fallback: 300 },
+  MLGRADE_STALE_DELIVERY_SECONDS: { unit: 'seconds', fallback: STALE_DELIVERY_MS / 1000 },
   MLGRADE_QUEUED_TIMEOUT_MINUTES: { unit: 'minutes', fallback: 30 },
   MLGRADE_RUNNING_TIMEOUT_MINUTES: { unit: 'minutes', fallback: 120 },
 } as const;

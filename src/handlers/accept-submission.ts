@@ -54,9 +54,10 @@ async function gradeSubmission(deps: AppDeps, deliveryId: string, submission: Su
 
 /**
  * Grades the submissions whose process died after answering their webhook, or whose grading failed:
- * unfinished deliveries
- * older than `MLGRADE_STALE_DELIVERY_SECONDS` (default 300), each taken over with a compare-and-set
- * (one replica takes it). Returns how many were taken.
+ * unfinished deliveries older than `MLGRADE_STALE_DELIVERY_SECONDS` (default 300), each taken over
+ * with a compare-and-set (one replica takes it). Returns how many were taken. A stored submission
+ * that is not one (written by another version, or by hand) is finished with an error naming it, not
+ * tried again at every sweep; its row stays in the ledger.
  */
 export async function resumeSubmissions(deps: AppDeps, log: Log, now = new Date()): Promise<number> {
   const staleMs = tuning(deps.env, 'MLGRADE_STALE_DELIVERY_SECONDS') * 1000;
@@ -64,10 +65,29 @@ export async function resumeSubmissions(deps: AppDeps, log: Log, now = new Date(
   const graded: Promise<void>[] = [];
   for (const { deliveryId, event, submission } of stale) {
     if (!(await deps.ledger.recordDelivery(deliveryId, event, now, false, undefined, staleMs))) continue;
+    const problem = submissionProblem(submission);
+    if (problem) {
+      log.error(
+        `delivery ${deliveryId} (${event}): its stored submission ${problem}; not graded. Redeliver it from the app's advanced settings.`,
+      );
+      await deps.ledger.finishDelivery(deliveryId, true);
+      continue;
+    }
     log.info(`delivery ${deliveryId} (${event}) was never finished; grading it now`);
     // In turn with the pushes arriving meanwhile, four at a time, not one after another.
     graded.push(inTurn(() => gradeSubmission(deps, deliveryId, submission as Submission, log)));
   }
   await Promise.all(graded);
   return graded.length;
+}
+
+/** What makes a stored submission unusable, or undefined: the fields grading reads first. */
+function submissionProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'is not an object';
+  const submission = value as Record<string, unknown>;
+  for (const field of ['owner', 'name', 'sha', 'trigger'] as const)
+    if (typeof submission[field] !== 'string' || submission[field] === '') return `has no \`${field}\``;
+  if (!/^[0-9a-f]{40}$/.test(submission.sha as string)) return 'has a `sha` that is not a commit sha';
+  if (typeof submission.repositoryId !== 'number') return 'has no `repositoryId`';
+  return undefined;
 }

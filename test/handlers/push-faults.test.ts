@@ -185,6 +185,25 @@ describe('pushes that race or do not finish', () => {
     expect(await ledger.findByCheckRun(4400889)).toMatchObject({ sha, state: 'dispatched', deliveryId: id });
   });
 
+  it('a stored submission that is not one is finished with an error naming it, not retried at every sweep', async () => {
+    const id = crypto.randomUUID();
+    const old = new Date(Date.now() - 10 * 60_000);
+    await ledger.recordDelivery(id, 'push', old, false, {
+      owner: 'ml-course',
+      name: 'm4-alice',
+      sha: 'nope',
+    });
+    const errors: string[] = [];
+    const log = { ...silent, error: (line: string) => errors.push(line) };
+    const later = new Date(Date.now() + 10 * 60_000);
+    // Taken over (not graded), and finished: the next sweep finds nothing, no request is made.
+    expect(await resumeSubmissions(app.deps, log, later)).toBe(0);
+    expect(errors.join('\n')).toMatch(
+      new RegExp(`delivery ${id} \\(push\\): its stored submission has no \`trigger\``),
+    );
+    expect((await ledger.listUnfinishedSubmissions(later)).map((d) => d.deliveryId)).not.toContain(id);
+  });
+
   it('is graded by the sweep when its process died after answering the webhook, before grading', async () => {
     const sha = randomSha();
     const id = crypto.randomUUID();
