@@ -157,9 +157,10 @@ export function throwAssertionFailures(): void {
 
 /**
  * Registers the lifecycle the handler tests share: no network, one ledger per file, a fresh app per
- * test, and after each test no pending mocks, no open attempts and no failed body assertion.
+ * test (built with `env`), and after each test no pending mocks, no open attempts and no failed body
+ * assertion.
  */
-export function useAppHarness(): { app: () => Harness; ledger: () => Ledger } {
+export function useAppHarness(env: NodeJS.ProcessEnv = {}): { app: () => Harness; ledger: () => Ledger } {
   let app: Harness | undefined;
   let ledger: Ledger | undefined;
   beforeAll(async () => {
@@ -171,7 +172,7 @@ export function useAppHarness(): { app: () => Harness; ledger: () => Ledger } {
     await ledger?.close();
   });
   beforeEach(async () => {
-    app = await startApp(ledger!);
+    app = await startApp(ledger!, env);
   });
   afterEach(async () => {
     const pending = nock.pendingMocks();
