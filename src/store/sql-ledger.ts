@@ -212,9 +212,7 @@ export class SqlLedger implements Ledger {
     keepId: string,
     closing: (superseded: Attempt) => readonly OutboxPut[] = () => [],
   ): Promise<Attempt[]> {
-    return this.db.transaction((tx) =>
-      supersedeIn(tx, { id: keepId, repository, assignmentId }, (old) => closing(old)),
-    );
+    return this.db.transaction((tx) => supersedeIn(tx, { id: keepId, repository, assignmentId }, closing));
   }
 
   findByNonce(nonce: string): Promise<Attempt | undefined> {
@@ -387,10 +385,10 @@ async function insertAttempt(
  * Supersedes the queued attempts of `keep`'s repository and assignment recorded before it, storing
  * the writes that close each; `db` is a transaction.
  */
-async function supersedeIn(
+async function supersedeIn<Kept extends Pick<Attempt, 'id' | 'repository' | 'assignmentId'>>(
   db: SqlQuery,
-  keep: Pick<Attempt, 'id' | 'repository' | 'assignmentId'>,
-  closing: (superseded: Attempt, by: Attempt) => readonly OutboxPut[],
+  keep: Kept,
+  closing: (superseded: Attempt, by: Kept) => readonly OutboxPut[],
 ): Promise<Attempt[]> {
   // Only attempts recorded before the one kept: when two pushes are handled at once, the older
   // one's handler must not supersede the newer attempt (seq is recording order).
@@ -403,8 +401,7 @@ async function supersedeIn(
     [keep.repository, keep.assignmentId, keep.id, new Date()],
   );
   const superseded = rows.map(attemptFromRow);
-  const [kept] = await db.query<AttemptRow>('SELECT * FROM attempts WHERE id = $1', [keep.id]);
-  for (const attempt of superseded) await putOutbox(db, closing(attempt, attemptFromRow(kept!)));
+  for (const attempt of superseded) await putOutbox(db, closing(attempt, keep));
   return superseded;
 }
 
