@@ -15,7 +15,9 @@
  * An unknown name gets the same 404 as a repository without attempts, so the page says nothing about
  * which repositories exist beyond the ledger having attempts of them.
  */
+
 import type { ServerResponse } from 'node:http';
+import { plural } from '../config/config-problem.js';
 import type { FinishedAttempt, OpenAttempt, QueueStatus } from '../store/queue-status.js';
 import type { HttpHandler } from './endpoints.js';
 
@@ -179,7 +181,7 @@ function renderStatus(status: QueueStatus): string {
 <h2>Your attempts</h2>
 ${open}
 <h2>The line</h2>
-<p>${count(line.waiting, 'attempt')} waiting, ${line.grading} being graded; ${count(line.gradedLastHour, 'attempt')} graded in the last hour. These counts cover every repository graded by the same runners; the estimate is your place divided by that hourly pace.</p>
+<p>${plural(line.waiting, 'attempt')} waiting, ${line.grading} being graded; ${plural(line.gradedLastHour, 'attempt')} graded in the last hour. These counts cover every repository graded by the same runners; the estimate is your place divided by that hourly pace.</p>
 <h2>Finished</h2>
 ${recent}
 <p>Scores and feedback are on the commit's check run on GitHub.</p>`;
@@ -198,7 +200,7 @@ function renderUnknown(repository: string): string {
 function estimateText(attempt: OpenAttempt): string {
   if (attempt.grading) return 'being graded now';
   if (attempt.estimateMinutes === null) return 'no estimate yet (nothing graded in the last hour)';
-  return `about ${count(attempt.estimateMinutes, 'minute')}`;
+  return `about ${plural(attempt.estimateMinutes, 'minute')}`;
 }
 
 function outcomeText(attempt: FinishedAttempt): string {
@@ -233,10 +235,6 @@ ${body}
 function time(date: Date): string {
   const iso = date.toISOString();
   return `<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** Escapes text for HTML element content and quoted attribute values. */
